@@ -1,0 +1,56 @@
+"""Sequence models assembled from a recurrent layer and a linear read-out.
+
+:class:`SequenceClassifier` is the many-to-one model the chapters train: a
+recurrent layer reads the whole sequence and a linear layer maps the last
+hidden state h_T to the outputs,
+
+    ŷ = W_hy h_T + b_y.
+
+The recurrent layer is ``torch.nn``'s by default, since after the
+reference-implementation chapters have shown that :mod:`rnnbook.torch` computes
+the same function, training experiments use the faster fused kernels. Pass
+``impl="rnnbook"`` to train the from-scratch modules instead.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+CELLS = ("rnn", "lstm", "gru")
+
+
+def recurrent_layer(cell: str, input_size: int, hidden_size: int, *, impl: str = "torch",
+                    **kwargs) -> nn.Module:
+    """An ``RNN``, ``LSTM`` or ``GRU`` layer from ``torch.nn`` or :mod:`rnnbook.torch`."""
+    cell = cell.lower()
+    if cell not in CELLS:
+        raise ValueError(f"cell must be one of {CELLS}, got {cell!r}")
+    if impl == "torch":
+        module = nn
+    elif impl == "rnnbook":
+        from . import torch as module  # noqa: PLW0406 - our own subpackage
+    else:
+        raise ValueError(f"impl must be 'torch' or 'rnnbook', got {impl!r}")
+    return getattr(module, cell.upper())(input_size, hidden_size, **kwargs)
+
+
+class SequenceClassifier(nn.Module):
+    """Many-to-one: a recurrent layer, then a linear map of the last hidden state.
+
+    Input ``x`` is time-major (T, B, D); the output is (B, output_size).
+    """
+
+    def __init__(self, cell: str, input_size: int, hidden_size: int, output_size: int,
+                 *, impl: str = "torch", **kwargs):
+        super().__init__()
+        self.cell = cell.lower()
+        self.rnn = recurrent_layer(cell, input_size, hidden_size, impl=impl, **kwargs)
+        directions = 2 if kwargs.get("bidirectional") else 1
+        self.head = nn.Linear(directions * hidden_size, output_size)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if x.dim() != 3:
+            raise ValueError(f"x must be (T, B, D), got shape {tuple(x.shape)}")
+        out, _ = self.rnn(x)          # (T, B, dirs*H)
+        return self.head(out[-1])     # (B, output_size)
