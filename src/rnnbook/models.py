@@ -38,7 +38,9 @@ def recurrent_layer(cell: str, input_size: int, hidden_size: int, *, impl: str =
 class SequenceClassifier(nn.Module):
     """Many-to-one: a recurrent layer, then a linear map of the last hidden state.
 
-    Input ``x`` is time-major (T, B, D); the output is (B, output_size).
+    Input ``x`` is time-major (T, B, D); the output is (B, output_size). For a
+    bidirectional layer the read-out sees both directions' final states,
+    [h_T (forward) ; h_1 (backward)], not ``output[-1]``.
     """
 
     def __init__(self, cell: str, input_size: int, hidden_size: int, output_size: int,
@@ -46,11 +48,17 @@ class SequenceClassifier(nn.Module):
         super().__init__()
         self.cell = cell.lower()
         self.rnn = recurrent_layer(cell, input_size, hidden_size, impl=impl, **kwargs)
-        directions = 2 if kwargs.get("bidirectional") else 1
+        self.bidirectional = bool(kwargs.get("bidirectional", False))
+        directions = 2 if self.bidirectional else 1
         self.head = nn.Linear(directions * hidden_size, output_size)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if x.dim() != 3:
             raise ValueError(f"x must be (T, B, D), got shape {tuple(x.shape)}")
-        out, _ = self.rnn(x)          # (T, B, dirs*H)
-        return self.head(out[-1])     # (B, output_size)
+        out, state = self.rnn(x)                      # out: (T, B, dirs*H)
+        if not self.bidirectional:
+            return self.head(out[-1])                 # h_T: (B, H)
+        # out[-1]'s backward half has seen only x_T; the backward direction's
+        # summary of the whole sequence is its final state, h_n[-1] (at t = 1).
+        h_n = state[0] if isinstance(state, tuple) else state
+        return self.head(torch.cat([h_n[-2], h_n[-1]], dim=-1))  # (B, 2H)

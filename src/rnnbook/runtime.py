@@ -78,7 +78,7 @@ def seed_everything(seed: int = 0) -> None:
     torch.backends.cudnn.benchmark = False
 
 
-def setup(seed: int = 0, *, data: str | None = None) -> dict:
+def setup(seed: int = 0, *, data: str | None = None, threads: int | None = 1) -> dict:
     """Seed everything, apply the figure style and print what the chapter runs on.
 
     Parameters
@@ -87,6 +87,16 @@ def setup(seed: int = 0, *, data: str | None = None) -> dict:
         Seed for every random generator.
     data:
         A short description of the data the chapter uses, printed with the rest.
+    threads:
+        Number of CPU threads PyTorch may use (``None`` leaves its default).
+        The book's models are small: a step is many small matrix products, for
+        which splitting the work across threads costs more than it gains, and
+        on a busy machine it can be many times slower. One thread is the
+        default for that reason.
+
+    It also makes NumPy scalars print as plain numbers (``0.5`` rather than
+    NumPy 2's ``np.float64(0.5)``), so that values passed to myst-nb's ``glue``
+    can be formatted in the text.
 
     Returns
     -------
@@ -98,13 +108,16 @@ def setup(seed: int = 0, *, data: str | None = None) -> dict:
 
     seed_everything(seed)
     style.use()
+    np.set_printoptions(legacy="1.25")
+    if threads is not None:
+        torch.set_num_threads(threads)
     # Deterministic cuBLAS needs this before the first CUDA call; harmless on the CPU.
     os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
     dev = device()
     info = {"budget": budget(), "device": dev, "seed": seed}
     line = (
         f"budget={info['budget']}  device={dev}  seed={seed}  "
-        f"torch={torch.__version__}  numpy={np.__version__}  "
+        f"threads={torch.get_num_threads()}  torch={torch.__version__}  numpy={np.__version__}  "
         f"python={platform.python_version()}"
     )
     if data:

@@ -1,0 +1,265 @@
+"""Benchmark: RNN, LSTM and GRU in torch.nn, rnnbook.torch and rnnbook.numpy.
+
+Run ``python -m rnnbook.bench`` (options ``--repeats``, ``--threads``, and
+``--T --B --D --H`` for other sizes).  Everything runs in one process, on the
+CPU, in float32, by default with T=100 steps, batch B=64, D=64 input
+features and H=128 hidden units.  For each model and implementation it
+prints the median wall time of the forward pass and of forward + backward,
+the ratio to ``torch.nn`` and the GFLOP/s achieved, and checks the targets:
+
+- ``rnnbook.torch``: forward (without grad) <= 2x torch.nn, forward+backward
+  <= 4x, for all three models;
+- ``rnnbook.numpy``: LSTM and GRU forward <= 2x, forward+backward <= 1.5x.
+
+The implementations are timed in turns (one run of each, repeated), so a
+change in the machine's load affects them alike; the first runs are warm-up
+and not counted.  Forward means ``torch.no_grad()`` for the torch modules.
+Forward+backward means a forward pass recording the graph followed by the
+backward pass from an output gradient dy (T, B, H), producing the input and
+all parameter gradients.
+
+FLOP count.  Only the matrix products are counted (the elementwise work is
+O(T·B·G·H), a factor D+H smaller).  With G gate blocks (1 for the RNN, 4 for
+the LSTM, 3 for the GRU) the forward pass computes W_ih x_t (G·H × D) and
+W_hh h_{t-1} (G·H × H) for T steps of B examples:
+
+    forward  = 2·T·B·G·H·(D + H)
+    backward ≈ 2 × forward   (the gradients with respect to the inputs, x_t
+                              and h_{t-1}, and with respect to the weights
+                              each take one product of the same size)
+    forward + backward ≈ 3 × forward
+
+so the GFLOP/s are comparable across implementations of the same model.
+
+``run(T, B, D, H, repeats)`` returns the results as a list of dicts (used
+by the tests with tiny sizes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import statistics
+import sys
+import time
+
+MODELS = ("rnn", "lstm", "gru")
+GATES = {"rnn": 1, "lstm": 4, "gru": 3}
+IMPLS = ("torch.nn", "rnnbook.torch", "rnnbook.numpy")
+# (forward, forward+backward) targets as ratios to torch.nn; None: no target.
+TARGETS = {
+    ("rnnbook.torch", "rnn"): (2.0, 4.0),
+    ("rnnbook.torch", "lstm"): (2.0, 4.0),
+    ("rnnbook.torch", "gru"): (2.0, 4.0),
+    ("rnnbook.numpy", "lstm"): (2.0, 1.5),
+    ("rnnbook.numpy", "gru"): (2.0, 1.5),
+}
+
+
+def flops(model: str, T: int, B: int, D: int, H: int) -> tuple[float, float]:
+    """Matrix-product FLOPs of (forward, forward+backward); see the module docstring."""
+    fwd = 2.0 * T * B * GATES[model] * H * (D + H)
+    return fwd, 3.0 * fwd
+
+
+# ----------------------------------------------------------------- the runners
+def _torch_runners(cls, x, dy):
+    """The layer and its (forward, forward+backward) closures, for a torch module class."""
+    import torch
+
+    layer = cls(x.shape[2], dy.shape[2])
+    xg = x.clone().requires_grad_(True)
+
+    def fwd():
+        with torch.no_grad():
+            layer(x)
+
+    def fwd_bwd():
+        xg.grad = None
+        for p in layer.parameters():
+            p.grad = None
+        y, _ = layer(xg)
+        y.backward(dy)
+
+    return layer, fwd, fwd_bwd
+
+
+def _numpy_functions(model):
+    """rnnbook.numpy.{model}_forward / _backward, from the package or its module."""
+    for name in ("rnnbook.numpy", f"rnnbook.numpy.{model}"):
+        try:
+            mod = importlib.import_module(name)
+        except ImportError:
+            continue
+        f, b = getattr(mod, f"{model}_forward", None), getattr(mod, f"{model}_backward", None)
+        if f is not None and b is not None:
+            return f, b
+    raise ImportError(f"rnnbook.numpy.{model}_forward/_backward not found")
+
+
+def _numpy_runners(model, layer, x, dy):
+    forward, backward = _numpy_functions(model)
+    params = {k[: -len("_l0")]: v.detach().numpy().copy()
+              for k, v in layer.state_dict().items()}
+    xn, dyn = x.numpy().copy(), dy.numpy().copy()
+
+    def fwd():
+        forward(xn, None, params)
+
+    def fwd_bwd():
+        _, _, cache = forward(xn, None, params)
+        backward(dyn, None, cache)
+
+    return fwd, fwd_bwd
+
+
+def _median_times(fns: dict, repeats: int, warmup: int) -> dict:
+    """Median seconds per callable, running them in turns."""
+    times = {k: [] for k in fns}
+    for r in range(warmup + repeats):
+        for k, fn in fns.items():
+            t0 = time.perf_counter()
+            fn()
+            if r >= warmup:
+                times[k].append(time.perf_counter() - t0)
+    return {k: statistics.median(v) for k, v in times.items()}
+
+
+def run(T: int = 100, B: int = 64, D: int = 64, H: int = 128, repeats: int = 7,
+        threads: int | None = None, warmup: int = 2, models=MODELS, impls=IMPLS,
+        seed: int = 0) -> list[dict]:
+    """Time every (model, implementation); return one dict per pair.
+
+    Keys: ``model``, ``impl``, ``fwd_s``, ``fwd_bwd_s`` (median seconds),
+    ``fwd_ratio``, ``fwd_bwd_ratio`` (to torch.nn), ``fwd_gflops``,
+    ``fwd_bwd_gflops``, ``target_fwd``, ``target_fwd_bwd`` (None if no
+    target), ``pass_fwd``, ``pass_fwd_bwd`` (None if no target) and
+    ``error`` (a message when the implementation is unavailable, else None).
+    """
+    import torch
+
+    import rnnbook.torch as rt
+
+    if threads is not None:
+        torch.set_num_threads(threads)
+    torch.manual_seed(seed)
+    x = torch.randn(T, B, D)
+    dy = torch.randn(T, B, H)
+    results = []
+    for model in models:
+        ref, fwd_ref, fb_ref = _torch_runners(getattr(torch.nn, model.upper()), x, dy)
+        fns, errors = {}, {}
+        for impl in impls:
+            try:
+                if impl == "torch.nn":
+                    fns[impl] = (fwd_ref, fb_ref)
+                elif impl == "rnnbook.torch":
+                    mine, f, fb = _torch_runners(getattr(rt, model.upper()), x, dy)
+                    mine.load_state_dict(ref.state_dict())
+                    fns[impl] = (f, fb)
+                elif impl == "rnnbook.numpy":
+                    fns[impl] = _numpy_runners(model, ref, x, dy)
+                else:
+                    raise ValueError(f"unknown implementation {impl!r}")
+            except Exception as e:  # an implementation that is missing or broken
+                errors[impl] = f"{type(e).__name__}: {e}"
+        timed = {}
+        for phase in (0, 1):
+            ok = {}
+            for impl, pair in fns.items():
+                try:
+                    pair[phase]()      # fails early rather than inside the timing
+                    ok[impl] = pair[phase]
+                except Exception as e:
+                    errors[impl] = f"{type(e).__name__}: {e}"
+            for impl, t in _median_times(ok, repeats, warmup).items():
+                timed.setdefault(impl, [None, None])[phase] = t
+        f_fwd, f_fb = flops(model, T, B, D, H)
+        t_ref = timed.get("torch.nn", [None, None])
+        for impl in impls:
+            t = timed.get(impl, [None, None]) if impl not in errors else [None, None]
+            target = TARGETS.get((impl, model), (None, None))
+            row = {"model": model, "impl": impl, "error": errors.get(impl)}
+            for key, ti, tr, fl, tg in (("fwd", t[0], t_ref[0], f_fwd, target[0]),
+                                        ("fwd_bwd", t[1], t_ref[1], f_fb, target[1])):
+                ratio = ti / tr if ti is not None and tr else None
+                row[f"{key}_s"] = ti
+                row[f"{key}_ratio"] = ratio
+                row[f"{key}_gflops"] = fl / ti / 1e9 if ti else None
+                row[f"target_{key}"] = tg
+                row[f"pass_{key}"] = None if tg is None or ratio is None else ratio <= tg
+            results.append(row)
+    return results
+
+
+# ----------------------------------------------------------------- the report
+def _cell(t, ratio, gf, target, ok) -> str:
+    if t is None:
+        return f"{'n/a':>8} {'':>6} {'':>6} {'':>11}"
+    mark = "" if target is None else f"<={target:g}x {'ok' if ok else 'FAIL'}"
+    return f"{t * 1e3:8.2f} {ratio:5.2f}x {gf:6.1f} {mark:>11}"
+
+
+def format_table(results: list[dict]) -> str:
+    head = (f"{'model':5} {'implementation':14} | {'fwd ms':>8} {'ratio':>6} {'GF/s':>6} "
+            f"{'target':>11} | {'f+b ms':>8} {'ratio':>6} {'GF/s':>6} {'target':>11}")
+    lines = [head, "-" * len(head)]
+    for r in results:
+        lines.append(f"{r['model']:5} {r['impl']:14} | "
+                     + _cell(r["fwd_s"], r["fwd_ratio"], r["fwd_gflops"], r["target_fwd"],
+                             r["pass_fwd"]) + " | "
+                     + _cell(r["fwd_bwd_s"], r["fwd_bwd_ratio"], r["fwd_bwd_gflops"],
+                             r["target_fwd_bwd"], r["pass_fwd_bwd"]))
+        if r["error"]:
+            lines.append(f"      ({r['impl']} unavailable: {r['error'][:100]})")
+    return "\n".join(lines)
+
+
+def _load() -> str:
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except OSError:
+        return "?"
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m rnnbook.bench", description=__doc__.split("\n")[0])
+    p.add_argument("--repeats", type=int, default=7, help="timed runs per measurement (median)")
+    p.add_argument("--threads", type=int, default=None,
+                   help="torch intra-op threads (and BLAS threads for NumPy, if set before "
+                        "NumPy is imported); default: the library defaults")
+    p.add_argument("--warmup", type=int, default=2)
+    for name, default in (("T", 100), ("B", 64), ("D", 64), ("H", 128)):
+        p.add_argument(f"--{name}", type=int, default=default)
+    args = p.parse_args(argv)
+    if args.threads is not None and "numpy" not in sys.modules:
+        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[var] = str(args.threads)
+    import torch
+
+    load0 = _load()
+    results = run(args.T, args.B, args.D, args.H, args.repeats, args.threads, args.warmup)
+    print(f"rnnbook.bench: torch {torch.__version__}, {torch.get_num_threads()} torch "
+          f"threads, {os.cpu_count()} CPUs, CPU float32, T={args.T} B={args.B} "
+          f"D={args.D} H={args.H}; median of {args.repeats} runs after {args.warmup} "
+          "warm-up runs")
+    load1 = _load()
+    print(f"1-min load average before/after: {load0}/{load1} (other processes on the "
+          "CPUs distort the timings, most of all with several threads)")
+    busy = max(float(v) if v != "?" else 0.0 for v in (load0, load1))
+    if busy > 0.5 * (os.cpu_count() or 1):
+        print("warning: the machine is busy; ratios are unreliable (try --threads 1, "
+              "which suffers less from contention, or rerun on a quiet machine)")
+    print("GFLOP/s count matrix products only: forward 2*T*B*G*H*(D+H), backward "
+          "2x that (G = 1, 4, 3 for RNN, LSTM, GRU)")
+    print("targets: rnnbook.torch fwd (no grad) <= 2x and fwd+bwd <= 4x torch.nn; "
+          "rnnbook.numpy LSTM/GRU fwd <= 2x and fwd+bwd <= 1.5x torch.nn\n")
+    print(format_table(results))
+    fails = [r for r in results if r["pass_fwd"] is False or r["pass_fwd_bwd"] is False]
+    print(f"\n{len(fails)} target(s) missed" if fails else "\nall targets met")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

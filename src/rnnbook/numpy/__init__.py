@@ -1,0 +1,44 @@
+"""RNN, LSTM and GRU written in NumPy, with hand-written backward passes.
+
+Every kind comes at two levels, with the same conventions:
+
+- one step, to read next to the equations::
+
+      rnn_cell_forward(x_t, h_prev, params, nonlinearity="tanh") -> (h_t, cache)
+      rnn_cell_backward(dh_t, cache) -> (dx_t, dh_prev, grads)
+      lstm_cell_forward(x_t, (h_prev, c_prev), params) -> ((h_t, c_t), cache)
+      lstm_cell_backward((dh_t, dc_t), cache) -> (dx_t, (dh_prev, dc_prev), grads)
+      gru_cell_forward(x_t, h_prev, params) -> (h_t, cache)
+      gru_cell_backward(dh_t, cache) -> (dx_t, dh_prev, grads)
+
+- a whole time-major sequence, written for speed::
+
+      {kind}_forward(x, state0, params, ...) -> (y, state_T, cache)
+      {kind}_backward(dy, dstate_T, cache) -> (dx, dstate0, grads)
+
+  with ``x`` (T, B, D), ``y`` (T, B, H) the hidden state at every step, the
+  state ``h`` (B, H) for rnn and gru and the pair ``(h, c)`` for lstm;
+  ``state0=None`` and ``dstate_T=None`` mean zeros.
+
+``params`` uses the names and layouts of a one-layer ``torch.nn.RNN``/``LSTM``/
+``GRU`` without the ``_l0`` suffix (``weight_ih``, ``weight_hh``, ``bias_ih``,
+``bias_hh``), so trained PyTorch weights load directly::
+
+    params = {k.removesuffix("_l0"): v.detach().numpy()
+              for k, v in layer.state_dict().items()}
+
+``grads`` has the keys of ``params``.  float32 and float64 both work; all
+arrays must share one dtype.  Bad shapes, keys or dtypes raise ``ValueError``
+with a message giving the expected and the received value.
+"""
+
+from .gru import gru_backward, gru_cell_backward, gru_cell_forward, gru_forward
+from .lstm import (lstm_backward, lstm_cell_backward, lstm_cell_forward,
+                   lstm_forward)
+from .rnn import rnn_backward, rnn_cell_backward, rnn_cell_forward, rnn_forward
+
+__all__ = [
+    "rnn_forward", "rnn_backward", "rnn_cell_forward", "rnn_cell_backward",
+    "lstm_forward", "lstm_backward", "lstm_cell_forward", "lstm_cell_backward",
+    "gru_forward", "gru_backward", "gru_cell_forward", "gru_cell_backward",
+]

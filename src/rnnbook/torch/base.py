@@ -1,0 +1,246 @@
+"""The machinery shared by :class:`~rnnbook.torch.RNN`, ``LSTM`` and ``GRU``.
+
+A recurrent *layer* in the sense of ``torch.nn`` is a stack of ``num_layers``
+layers, each made of one or two *directions*.  Everything that does not depend
+on the cell equations lives here, written once:
+
+- the constructor (arguments, validation and messages as in ``torch.nn``),
+- the parameters: names ``weight_ih_l{k}{suffix}``, ``weight_hh_l{k}{suffix}``,
+  ``bias_ih_l{k}{suffix}``, ``bias_hh_l{k}{suffix}`` with ``suffix`` empty for
+  the forward direction and ``'_reverse'`` for the backward one, registered
+  in the order of ``torch.nn`` so that ``state_dict()`` keys match one to
+  one, and initialised the same way (every tensor uniform in
+  [-1/sqrt(H), 1/sqrt(H)]),
+- :meth:`RecurrentBase.forward`: input checks, unbatched and ``batch_first``
+  layouts, zero initial states, the loop over layers and directions, dropout
+  between layers, and the final states ordered layer-major, direction-minor
+  (layer 0 forward, layer 0 reverse, layer 1 forward, ...).
+
+A subclass supplies the cell: ``GATES`` (how many H-blocks are stacked in
+``weight_ih``), ``STATES`` (1 for h, 2 for (h, c)) and :meth:`_direction`,
+which runs one direction of one layer over a whole sequence.
+
+Bidirectional layers (Schuster & Paliwal, 1997, "Bidirectional recurrent
+neural networks", IEEE Trans. Signal Processing 45(11), 2673-2681): the
+reverse direction reads the sequence from x_T down to x_1, and its output for
+the step that read x_t is stored at time t, so that ``output[t]`` is the
+concatenation [h_t(forward) ; h_t(reverse)] along the feature axis.  Instead
+of flipping the input, running, and flipping the outputs back, the cells
+visit the time steps from t = T-1 down to 0 and store each output at its own
+time position: the same result without the two copies.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import warnings
+
+import torch
+from torch import Tensor, nn
+from torch.nn import functional as F
+
+
+class RecurrentBase(nn.Module):
+    """Stacked, optionally bidirectional recurrent layer (base class).
+
+    Not used directly: see :class:`~rnnbook.torch.RNN`,
+    :class:`~rnnbook.torch.LSTM` and :class:`~rnnbook.torch.GRU`.
+    """
+
+    GATES: int = 1   # H-blocks stacked in weight_ih / weight_hh
+    STATES: int = 1  # 1: the state is h; 2: the state is (h, c)
+
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
+                 bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
+                 bidirectional: bool = False, device=None, dtype=None) -> None:
+        super().__init__()
+        if (not isinstance(dropout, numbers.Number) or isinstance(dropout, bool)
+                or not 0 <= dropout <= 1):
+            raise ValueError("dropout should be a number in range [0, 1] representing "
+                             "the probability of an element being zeroed")
+        if dropout > 0 and num_layers == 1:
+            warnings.warn("dropout acts between stacked layers only (not after the "
+                          f"last one), so dropout={dropout} has no effect with "
+                          "num_layers=1", stacklevel=3)
+        for name, value in (("bias", bias), ("batch_first", batch_first)):
+            if not isinstance(value, bool):
+                raise TypeError(f"{name} should be of type bool, got: {type(value).__name__}")
+        for name, value in (("input_size", input_size), ("hidden_size", hidden_size)):
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise TypeError(f"{name} should be of type int, got: {type(value).__name__}")
+            if value <= 0:
+                raise ValueError(f"{name} must be greater than zero")
+        if num_layers <= 0:
+            raise ValueError("num_layers must be greater than zero")
+
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.bias = bias
+        self.batch_first = batch_first
+        self.dropout = float(dropout)
+        self.bidirectional = bidirectional
+        self.proj_size = 0  # projections (LSTM only in torch.nn) are not implemented
+
+        factory = {"device": device, "dtype": dtype}
+        G, H = self.GATES * hidden_size, hidden_size
+        self._names: list[list[str]] = []  # per (layer, direction), as torch.nn's _all_weights
+        for layer in range(num_layers):
+            d_in = input_size if layer == 0 else H * self.num_directions
+            for direction in range(self.num_directions):
+                suffix = f"_l{layer}" + ("_reverse" if direction else "")
+                shapes = [("weight_ih", (G, d_in)), ("weight_hh", (G, H))]
+                if bias:
+                    shapes += [("bias_ih", (G,)), ("bias_hh", (G,))]
+                names = []
+                for stem, shape in shapes:
+                    self.register_parameter(stem + suffix,
+                                            nn.Parameter(torch.empty(shape, **factory)))
+                    names.append(stem + suffix)
+                self._names.append(names)
+        self.reset_parameters()
+
+    # ------------------------------------------------------------------ parameters
+    @property
+    def num_directions(self) -> int:
+        return 2 if self.bidirectional else 1
+
+    def reset_parameters(self) -> None:
+        """Draw every weight and bias from U(-1/sqrt(H), 1/sqrt(H)).
+
+        The tensors are visited in registration order, so under the same seed
+        the values are those a ``torch.nn`` layer of the same shape gets.
+        """
+        bound = 1.0 / math.sqrt(self.hidden_size)
+        for p in self.parameters():
+            nn.init.uniform_(p, -bound, bound)
+
+    @property
+    def all_weights(self) -> list[list[nn.Parameter]]:
+        """Parameters grouped per (layer, direction), as in ``torch.nn``."""
+        return [[getattr(self, n) for n in names] for names in self._names]
+
+    def _layer_params(self, layer: int, direction: int):
+        """(weight_ih, weight_hh, bias_ih or None, bias_hh or None)."""
+        ps = self.all_weights[layer * self.num_directions + direction]
+        return (ps[0], ps[1], ps[2], ps[3]) if self.bias else (ps[0], ps[1], None, None)
+
+    def flatten_parameters(self) -> None:
+        """No-op, for code written for ``torch.nn`` (which packs weights for cuDNN)."""
+
+    def extra_repr(self) -> str:
+        s = f"{self.input_size}, {self.hidden_size}"
+        defaults = (("num_layers", 1), ("bias", True), ("batch_first", False),
+                    ("dropout", 0.0), ("bidirectional", False))
+        for name, default in defaults:
+            if getattr(self, name) != default:
+                s += f", {name}={getattr(self, name)}"
+        return s
+
+    # ------------------------------------------------------------------ the cell
+    def _direction(self, x: Tensor, state: tuple[Tensor, ...], params, reverse: bool,
+                   inplace: bool) -> tuple[Tensor, tuple[Tensor, ...]]:
+        """Run one direction of one layer over the sequence (to be overridden).
+
+        ``x`` is (T, B, D_in), ``state`` holds the initial (B, H) tensor(s),
+        ``params`` is (weight_ih, weight_hh, bias_ih, bias_hh) with the biases
+        None when ``bias=False``.  With ``reverse`` the steps are taken from
+        t = T-1 down to 0.  Returns the outputs (T, B, H) in time order and the
+        final state.  ``inplace`` says that no autograd graph is being
+        recorded, so buffers may be overwritten.
+        """
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ forward
+    def _check_and_prepare(self, input: Tensor, hx):
+        """Validate like torch.nn; return time-major input, states, and flags."""
+        if isinstance(input, nn.utils.rnn.PackedSequence):
+            raise NotImplementedError(f"{type(self).__name__}: PackedSequence input is not "
+                                      "supported; pad the batch (and mask) instead")
+        if input.dim() not in (2, 3):
+            raise ValueError(f"{type(self).__name__}: Expected input to be 2D or 3D, "
+                             f"got {input.dim()}D instead")
+        w = self.weight_ih_l0
+        if input.dtype != w.dtype:
+            raise ValueError(f"input dtype ({input.dtype}) does not match weight dtype "
+                             f"({w.dtype})")
+        if input.size(-1) != self.input_size:
+            raise RuntimeError("input.size(-1) must be equal to input_size. Expected "
+                               f"{self.input_size}, got {input.size(-1)}")
+        batched = input.dim() == 3
+        if not batched:
+            input = input.unsqueeze(1)          # (T, D) -> (T, 1, D)
+        elif self.batch_first:
+            input = input.transpose(0, 1)       # (B, T, D) -> (T, B, D)
+        B = input.size(1)
+        expected = (self.num_layers * self.num_directions, B, self.hidden_size)
+        if hx is None:
+            zeros = input.new_zeros(expected)
+            states = (zeros,) * self.STATES
+        else:
+            if self.STATES == 1:
+                states = (hx,)
+            else:
+                states = tuple(hx) if isinstance(hx, (tuple, list)) else (hx,)
+            if len(states) != self.STATES or not all(isinstance(s, Tensor) for s in states):
+                raise TypeError(f"{type(self).__name__}: hx should be "
+                                + ("a tensor" if self.STATES == 1 else "a pair (h_0, c_0)"))
+            want = 3 if batched else 2
+            if any(s.dim() != want for s in states):
+                raise RuntimeError(f"For {'batched 3-D' if batched else 'unbatched 2-D'} "
+                                   f"input, hx should also be {want}-D but got "
+                                   f"{[s.dim() for s in states]}-D tensor(s)")
+            if not batched:
+                states = tuple(s.unsqueeze(1) for s in states)
+            for s in states:
+                if tuple(s.shape) != expected:
+                    raise RuntimeError(f"Expected hidden size {expected}, got {list(s.shape)}")
+        return input, states, batched
+
+    def forward(self, input: Tensor, hx=None):
+        x, states, batched = self._check_and_prepare(input, hx)
+        # Without a graph to record, the cells may update their buffers in place.
+        inplace = not (torch.is_grad_enabled() and (
+            x.requires_grad or any(s.requires_grad for s in states)
+            or any(p.requires_grad for p in self.parameters())))
+        finals: list[tuple[Tensor, ...]] = []
+        for layer in range(self.num_layers):
+            if layer > 0 and self.dropout > 0:
+                x = F.dropout(x, p=self.dropout, training=self.training)
+            outs = []
+            for direction in range(self.num_directions):
+                k = layer * self.num_directions + direction
+                out, final = self._direction(x, tuple(s[k] for s in states),
+                                             self._layer_params(layer, direction),
+                                             reverse=direction == 1, inplace=inplace)
+                outs.append(out)
+                finals.append(final)
+            x = outs[0] if len(outs) == 1 else torch.cat(outs, dim=2)
+        h_n = tuple(torch.stack([f[j] for f in finals]) for j in range(self.STATES))
+        if not batched:
+            x = x.squeeze(1)
+            h_n = tuple(h.squeeze(1) for h in h_n)
+        elif self.batch_first:
+            x = x.transpose(0, 1)
+        return x, (h_n[0] if self.STATES == 1 else h_n)
+
+
+def input_projection(x: Tensor, weight_ih: Tensor, bias: Tensor | None) -> Tensor:
+    """W_ih x_t + bias for every time step at once: one (T*B, D) x (D, G) product.
+
+    Returns a (T, B, G) tensor.  Taking this product out of the time loop
+    leaves only the h-dependent product W_hh h_{t-1} inside it.
+    """
+    T, B, D = x.shape
+    x2 = x.reshape(T * B, D)
+    if bias is None:
+        out = torch.mm(x2, weight_ih.t())
+    else:
+        out = torch.addmm(bias, x2, weight_ih.t())
+    return out.view(T, B, -1)
+
+
+def in_time_order(steps: list[Tensor], reverse: bool) -> Tensor:
+    """Stack per-step outputs; outputs collected backwards are put back in time order."""
+    return torch.stack(steps[::-1] if reverse else steps)

@@ -1,0 +1,161 @@
+"""The long short-term memory network as a drop-in for ``torch.nn.LSTM``."""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+
+from .base import RecurrentBase, in_time_order, input_projection
+
+
+def _gate_affine(H: int, like: Tensor) -> tuple[Tensor, Tensor]:
+    """Vectors (s, m) of length 4H with gates = m + s ⊙ tanh(s ⊙ a) for a = [a_i; a_f; a_g; a_o].
+
+    Since σ(a) = ½ + ½ tanh(½ a), the sigmoid blocks (i, f, o) get s = m = ½
+    and the tanh block g gets s = 1, m = 0: one tanh over the whole (B, 4H)
+    block gives all four gates.  The inner s is folded into the weights once
+    per call.
+    """
+    s = like.new_full((4 * H,), 0.5)
+    m = like.new_full((4 * H,), 0.5)
+    s[2 * H: 3 * H] = 1.0
+    m[2 * H: 3 * H] = 0.0
+    return s, m
+
+
+class LSTM(RecurrentBase):
+    r"""Multi-layer long short-term memory network, written from the equations.
+
+    Each layer maps x_1..x_T to h_1..h_T through a cell state c_t:
+
+    .. math::
+        \begin{aligned}
+        i_t &= \sigma(W_{ii} x_t + b_{ii} + W_{hi} h_{t-1} + b_{hi}) \\
+        f_t &= \sigma(W_{if} x_t + b_{if} + W_{hf} h_{t-1} + b_{hf}) \\
+        g_t &= \tanh(W_{ig} x_t + b_{ig} + W_{hg} h_{t-1} + b_{hg}) \\
+        o_t &= \sigma(W_{io} x_t + b_{io} + W_{ho} h_{t-1} + b_{ho}) \\
+        c_t &= f_t \odot c_{t-1} + i_t \odot g_t \\
+        h_t &= o_t \odot \tanh(c_t)
+        \end{aligned}
+
+    with \sigma the logistic sigmoid and \odot the elementwise product: the
+    input gate i_t, forget gate f_t and output gate o_t decide what enters,
+    stays in and leaves the memory c_t; g_t is the candidate content.  Layer
+    k > 0 reads the outputs h_t of layer k-1 (after dropout in training
+    mode, if ``dropout > 0``).
+
+    No fused kernel is called: the time loop is plain tensor arithmetic, and
+    autograd derives backpropagation through time.
+
+    Args:
+        input_size: D, the number of features of x_t.
+        hidden_size: H, the number of features of h_t and c_t.
+        num_layers: number of stacked layers.  Default: 1.
+        bias: if ``False``, no ``bias_ih``/``bias_hh``.  Default: ``True``.
+        batch_first: if ``True``, input and output are (B, T, feature);
+            the states are not affected.  Default: ``False``.
+        dropout: probability of zeroing an element of the output of every
+            layer except the last, in training mode.  Default: 0.
+        bidirectional: add a reverse direction per layer (Schuster &
+            Paliwal, 1997).  Default: ``False``.
+        proj_size: only 0 (no projection) is supported.
+        device, dtype: where and how to create the parameters.
+
+    Inputs: ``input``, ``(h_0, c_0)`` (optional)
+        - ``input``: (T, B, D), (B, T, D) with ``batch_first``, or (T, D).
+        - ``h_0``, ``c_0``: (num_layers * num_directions, B, H) each, or
+          (num_layers * num_directions, H) for unbatched input; zeros if
+          omitted.
+
+    Outputs: ``output``, ``(h_n, c_n)``
+        - ``output``: (T, B, num_directions * H), the h_t of the last layer;
+          with two directions ``output[t] = [h_t forward ; h_t reverse]``.
+        - ``h_n``, ``c_n``: (num_layers * num_directions, B, H), the final
+          states, ordered layer 0 forward, layer 0 reverse, layer 1
+          forward, ...
+
+    Attributes (k is the layer, append ``_reverse`` for the reverse direction):
+        weight_ih_l{k}: [W_ii; W_if; W_ig; W_io], shape (4H, D) for k = 0 and
+            (4H, num_directions * H) for k > 0 -- gate order i, f, g, o.
+        weight_hh_l{k}: [W_hi; W_hf; W_hg; W_ho], shape (4H, H).
+        bias_ih_l{k}, bias_hh_l{k}: shape (4H,), same gate order.
+
+        All are initialised from U(-1/sqrt(H), 1/sqrt(H)).
+
+    Note:
+        This is the LSTM of ``torch.nn`` and cuDNN, which differs from the
+        papers: (1) the forget gate f_t is not in Hochreiter & Schmidhuber
+        (1997), it was added by Gers, Schmidhuber & Cummins (2000) (a forget
+        gate stuck at 1 gives back the original cell); (2) there are no
+        peephole connections from c to the gates (Gers & Schmidhuber, 2000);
+        (3) every gate has two biases, b_i* and b_h*, of which only the sum
+        matters; (4) the gradient is propagated through all paths, not
+        truncated outside the cell as in the 1997 paper.
+
+    Note:
+        Implementation: the input projections of all steps are one matrix
+        product before the loop, and the four gates of a step come from one
+        ``tanh`` over the whole (B, 4H) block, using
+        σ(a) = ½ + ½ tanh(½ a) with the factors ½ folded into (copies of)
+        the weights once per call; the stored parameters keep the layout of
+        ``torch.nn``.  Without autograd (``torch.no_grad()``, or nothing
+        requires grad) the step updates its buffers in place.
+
+    References:
+        S. Hochreiter, J. Schmidhuber (1997). Long short-term memory.
+        *Neural Computation* 9(8), 1735-1780.
+        F. A. Gers, J. Schmidhuber, F. Cummins (2000). Learning to forget:
+        continual prediction with LSTM. *Neural Computation* 12(10),
+        2451-2471.
+        M. Schuster, K. K. Paliwal (1997). Bidirectional recurrent neural
+        networks. *IEEE Trans. Signal Processing* 45(11), 2673-2681.
+
+    Example::
+
+        >>> lstm = LSTM(10, 20, num_layers=2)
+        >>> x = torch.randn(5, 3, 10)
+        >>> output, (h_n, c_n) = lstm(x)
+        >>> output.shape, h_n.shape, c_n.shape
+        (torch.Size([5, 3, 20]), torch.Size([2, 3, 20]), torch.Size([2, 3, 20]))
+    """
+
+    GATES = 4
+    STATES = 2
+
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
+                 bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
+                 bidirectional: bool = False, proj_size: int = 0, device=None,
+                 dtype=None) -> None:
+        if proj_size != 0:
+            raise NotImplementedError("rnnbook.torch.LSTM does not implement projections "
+                                      "(proj_size > 0)")
+        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
+                         bidirectional, device=device, dtype=dtype)
+
+    def _direction(self, x: Tensor, state, params, reverse: bool, inplace: bool):
+        w_ih, w_hh, b_ih, b_hh = params
+        H = self.hidden_size
+        s, m = _gate_affine(H, x)
+        # s ⊙ a_t for all t, a_t = W_ih x_t + b_ih + b_hh: (T, B, 4H)
+        a = input_projection(x, w_ih * s[:, None], None if b_ih is None else (b_ih + b_hh) * s)
+        w_hh_t = (w_hh * s[:, None]).t()
+        h, c = state
+        steps = a.unbind(0)
+        order = range(len(steps) - 1, -1, -1) if reverse else range(len(steps))
+        if inplace:   # no graph: overwrite a_t, keep c in one buffer, write h_t in place
+            out = x.new_empty(len(steps), x.shape[1], H)
+            outs, c, tanh_c = out.unbind(0), c.clone(), torch.empty_like(c)
+            for t in order:
+                gates = steps[t].addmm_(h, w_hh_t).tanh_()
+                i, f, g, o = torch.addcmul(m, s, gates, out=gates).chunk(4, 1)
+                c.mul_(f).addcmul_(i, g)
+                h = torch.mul(o, torch.tanh(c, out=tanh_c), out=outs[t])
+            return out, (h, c)
+        outs = []
+        for t in order:
+            gates = torch.addcmul(m, s, torch.addmm(steps[t], h, w_hh_t).tanh())
+            i, f, g, o = gates.chunk(4, 1)
+            c = torch.addcmul(f * c, i, g)   # c_t = f ⊙ c_{t-1} + i ⊙ g
+            h = o * c.tanh()                 # h_t = o ⊙ tanh(c_t)
+            outs.append(h)
+        return in_time_order(outs, reverse), (h, c)

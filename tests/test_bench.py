@@ -1,0 +1,24 @@
+"""Smoke test of the benchmark (tiny sizes; the timings themselves are not tested)."""
+
+from rnnbook import bench
+
+
+def test_bench_runs_tiny():
+    results = bench.run(T=3, B=2, D=3, H=4, repeats=1, warmup=0)
+    assert {(r["model"], r["impl"]) for r in results} == {
+        (m, i) for m in bench.MODELS for i in bench.IMPLS}
+    for r in results:
+        if r["impl"] == "rnnbook.numpy" and r["error"]:
+            continue              # the NumPy implementation may not exist yet
+        assert r["error"] is None, r
+        assert r["fwd_s"] > 0 and r["fwd_bwd_s"] > 0
+        assert r["fwd_gflops"] > 0 and r["fwd_bwd_gflops"] > 0
+        if r["impl"] == "torch.nn":
+            assert r["fwd_ratio"] == 1.0
+    table = bench.format_table(results)
+    assert "rnnbook.torch" in table and "lstm" in table
+
+
+def test_flop_count():
+    fwd, both = bench.flops("lstm", T=100, B=64, D=64, H=128)
+    assert fwd == 2 * 100 * 64 * 4 * 128 * (64 + 128) and both == 3 * fwd
