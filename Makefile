@@ -16,7 +16,6 @@ ifneq ($(SHARED_DATA),)
 export RNNBOOK_DATA ?= $(SHARED_DATA)
 endif
 
-export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
