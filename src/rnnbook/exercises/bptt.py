@@ -31,6 +31,7 @@ or False. A wrong or crashing answer is reported, never raised.
 from __future__ import annotations
 
 import numpy as np
+from ._grading import describe as _describe
 
 __all__ = ["check_rnn_backward"]
 
@@ -70,11 +71,6 @@ def _torch_reference(x, h0, params, dy, dh_T):
 
 
 # ------------------------------------------------------------------ helpers
-
-def _describe(a) -> str:
-    if isinstance(a, np.ndarray):
-        return f"array of shape {a.shape}, dtype {a.dtype}"
-    return type(a).__name__
 
 
 def _rel(got, want) -> float:

@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import torch
 from torch import nn
+from ._grading import describe as _describe, verdict as _verdict
 
 __all__ = ["check_bidirectional", "check_bidirectional_padded", "bidirectional_variant",
            "VARIANTS", "padded_variant", "PADDED_VARIANTS"]
@@ -167,13 +168,6 @@ PADDED_VARIANTS = {
 
 # ------------------------------------------------------------------ helpers
 
-def _describe(a) -> str:
-    if isinstance(a, torch.Tensor):
-        return f"a tensor of shape {tuple(a.shape)}, dtype {a.dtype}"
-    if a is None:
-        return "None (is the function body still the stub?)"
-    return f"a {type(a).__name__}"
-
 
 def _as_tensor(a):
     """Accept a NumPy array as well as a tensor."""
@@ -186,16 +180,6 @@ def _as_tensor(a):
         pass
     return a
 
-
-def _verdict(problems, n_cases, what) -> bool:
-    if problems:
-        print(f"not yet: {len(problems)} of {n_cases} cases wrong for {what}.")
-        for p in problems[:3]:
-            print("  -", p)
-        return False
-    print(f"correct: {what} matches torch.nn's bidirectional layer on all {n_cases} "
-          "random cases.")
-    return True
 
 
 def _make_case(c, gen):
@@ -300,7 +284,8 @@ def check_bidirectional(fn, *, seed: int = 0, n_cases: int = 6) -> bool:
                     break
         problems.append(f"{case}: max abs error {result:.3g} (tolerance {tol:g}), "
                         f"{_locate(got, want, H)}.{hint}")
-    return _verdict(problems, n_cases, "your bidirectional output")
+    return _verdict(problems, n_cases, "your bidirectional output",
+                    reference="torch.nn's bidirectional layer")
 
 
 def check_bidirectional_padded(fn, *, seed: int = 0, n_cases: int = 6) -> bool:
@@ -350,4 +335,5 @@ def check_bidirectional_padded(fn, *, seed: int = 0, n_cases: int = 6) -> bool:
                     break
         problems.append(f"{case}: max abs error {result:.3g} (tolerance {tol:g}), "
                         f"{_locate(got, want, H, lengths)}.{hint}")
-    return _verdict(problems, n_cases, "your padded bidirectional output")
+    return _verdict(problems, n_cases, "your padded bidirectional output",
+                    reference="torch.nn's bidirectional layer")

@@ -37,6 +37,7 @@ raised.
 from __future__ import annotations
 
 import numpy as np
+from ._grading import describe as _describe, verdict as _verdict
 
 __all__ = ["check_gru_step", "gru_step_variant", "VARIANTS"]
 
@@ -117,13 +118,6 @@ VARIANTS = {
 
 # ------------------------------------------------------------------ helpers
 
-def _describe(a) -> str:
-    if isinstance(a, np.ndarray):
-        return f"an array of shape {a.shape}, dtype {a.dtype}"
-    if a is None:
-        return "None (is the function body still the stub?)"
-    return f"a {type(a).__name__}"
-
 
 def _as_array(a):
     """Accept a torch tensor as well as an ndarray."""
@@ -141,15 +135,6 @@ def _as_array(a):
 def _max_err(got, want) -> float:
     return float(np.max(np.abs(got.astype(np.float64) - want.astype(np.float64))))
 
-
-def _verdict(problems, n_cases, what) -> bool:
-    if problems:
-        print(f"not yet: {len(problems)} of {n_cases} cases wrong for {what}.")
-        for p in problems[:3]:
-            print("  -", p)
-        return False
-    print(f"correct: {what} matches the reference on all {n_cases} random cases.")
-    return True
 
 
 # ------------------------------------------------------------------ the grader

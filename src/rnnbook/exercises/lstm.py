@@ -23,18 +23,12 @@ crashing answer is reported, never raised.
 from __future__ import annotations
 
 import numpy as np
+from ._grading import describe as _describe, verdict as _verdict
 
 __all__ = ["check_lstm_step", "check_forget_bias"]
 
 
 # ------------------------------------------------------------------ helpers
-
-def _describe(a) -> str:
-    if isinstance(a, np.ndarray):
-        return f"an array of shape {a.shape}, dtype {a.dtype}"
-    if a is None:
-        return "None"
-    return f"a {type(a).__name__}"
 
 
 def _compare(name, got, want, case, rtol) -> str | None:
@@ -57,15 +51,6 @@ def _compare(name, got, want, case, rtol) -> str | None:
                 f"{want[idx].item():.6g}, got {got[idx].item():.6g})")
     return None
 
-
-def _verdict(problems, n_cases, what) -> bool:
-    if problems:
-        print(f"not yet: {len(problems)} of {n_cases} cases wrong for {what}.")
-        for p in problems[:3]:
-            print("  -", p)
-        return False
-    print(f"correct: {what} matches the reference on all {n_cases} random cases.")
-    return True
 
 
 # ------------------------------------------------------------------ graders

@@ -22,6 +22,7 @@ crashing answer is reported, never raised.
 from __future__ import annotations
 
 import numpy as np
+from ._grading import describe as _describe, verdict as _verdict
 
 __all__ = ["check_sliding_windows", "check_pad_batch"]
 
@@ -50,11 +51,6 @@ def _pad_batch(seqs, pad_value=0):
 
 
 # ------------------------------------------------------------------ helpers
-
-def _describe(a) -> str:
-    if isinstance(a, np.ndarray):
-        return f"array of shape {a.shape}, dtype {a.dtype}"
-    return f"{type(a).__name__}"
 
 
 def _compare(name, got, want, case) -> str | None:
@@ -85,15 +81,6 @@ def _compare(name, got, want, case) -> str | None:
                 f"{tuple(map(int, idx))}: expected {want[idx].item():.4g}, got {got[idx].item():.4g})")
     return None
 
-
-def _verdict(problems, n_cases, what) -> bool:
-    if problems:
-        print(f"not yet: {len(problems)} of {n_cases} cases wrong for {what}.")
-        for p in problems[:3]:
-            print("  -", p)
-        return False
-    print(f"correct: {what} matches the reference on all {n_cases} random cases.")
-    return True
 
 
 # ------------------------------------------------------------------ graders
