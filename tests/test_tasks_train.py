@@ -4,6 +4,7 @@ import pytest
 import torch
 
 from rnnbook import tasks
+from rnnbook.tasks import delayed_recall
 from rnnbook.models import SequenceClassifier, recurrent_layer
 from rnnbook.train import fit
 
@@ -75,3 +76,27 @@ def test_bidirectional_classifier_reads_both_final_states():
     wrong = model.head(out[-1])  # backward half after one step only
     assert torch.allclose(model(x), expected)
     assert not torch.allclose(model(x), wrong)
+
+
+def test_fit_rejects_empty_runs():
+    model = SequenceClassifier("rnn", 5, 4, 4)
+    make = lambda b, g: delayed_recall(b, 2, generator=g)  # noqa: E731
+    for bad in ({"steps": 0}, {"steps": 3, "eval_every": 0}, {"steps": 3, "batch_size": 0}):
+        with pytest.raises(ValueError, match="must be a positive integer"):
+            fit(model, make, progress=False, **bad)
+
+
+def test_fit_trains_in_training_mode_with_seeded_dropout():
+    make = lambda b, g: delayed_recall(b, 3, generator=g)  # noqa: E731
+
+    def run(noise_before, mode):
+        torch.manual_seed(0)
+        model = SequenceClassifier("lstm", 5, 8, 4, num_layers=2, dropout=0.5)
+        model.train(mode)                  # fit must train in training mode either way
+        torch.rand(noise_before)           # other draws before fit must not matter
+        hist = fit(model, make, steps=4, eval_every=4, seed=3, progress=False)
+        return hist.loss, torch.rand(1)
+
+    (a, after_a), (b, after_b) = run(1, False), run(7, True)
+    assert a == b                          # training mode, and masks from seed=3 alone
+    assert not torch.equal(after_a, after_b)   # the caller's generator is restored

@@ -13,10 +13,28 @@ variable ``RNNBOOK_BUDGET``:
 Chapters never read the variable themselves: they call :func:`budget` or
 :func:`pick`, and start with :func:`setup`, which seeds every generator,
 picks CUDA when it is there and prints what the chapter runs on.
+
+Two more variables exist for the seed sweep (``make robust``), which checks
+that every claim of the book holds for other seeds and other CPU kernels:
+
+``RNNBOOK_SEED`` (an integer, default 0)
+    Added to every seed a chapter uses. ``setup(seed=s)`` seeds with
+    ``s + RNNBOOK_SEED`` and returns that effective seed as ``info["seed"]``;
+    chapters derive every other seed from it.
+``RNNBOOK_ONEDNN`` (``1`` by default, ``0`` to turn it off)
+    ``0`` sets ``torch.backends.mkldnn.enabled = False``, so PyTorch falls back
+    from its oneDNN kernels to its own on the CPU, which round differently.
+
+:func:`claim` is the assert for a *training outcome*: it checks a number
+against the bounds the prose states and, when ``RNNBOOK_CLAIMS`` names a
+file, appends the value to it, so that the sweep can report the range of
+every outcome over seeds and kernels (``tools/robust_report.py``).
 """
 
 from __future__ import annotations
 
+import json
+import math
 import os
 import platform
 import random
@@ -25,6 +43,9 @@ import numpy as np
 
 BUDGETS = ("quick", "full")
 _ENV = "RNNBOOK_BUDGET"
+_SEED_ENV = "RNNBOOK_SEED"
+_ONEDNN_ENV = "RNNBOOK_ONEDNN"
+_CLAIMS_ENV = "RNNBOOK_CLAIMS"
 
 
 def budget() -> str:
@@ -48,6 +69,40 @@ def pick(*, quick, full):
     >>> steps = pick(quick=200, full=3000)   # doctest: +SKIP
     """
     return quick if budget() == "quick" else full
+
+
+def seed_offset() -> int:
+    """Return ``$RNNBOOK_SEED`` as an integer (0 when unset).
+
+    :func:`setup` adds it to the chapter's seed; the sweep sets it to run every
+    chapter with other random numbers.
+    """
+    raw = os.environ.get(_SEED_ENV, "").strip()
+    if not raw:
+        return 0
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(
+            f"{_SEED_ENV} must be a non-negative integer, got {raw!r}. "
+            f"Unset it (seed offset 0) or run e.g. `{_SEED_ENV}=1 make robust`."
+        ) from None
+    if value < 0:
+        raise ValueError(f"{_SEED_ENV} must be a non-negative integer, got {value}.")
+    return value
+
+
+def onednn_enabled() -> bool:
+    """Return whether ``$RNNBOOK_ONEDNN`` allows PyTorch's oneDNN CPU kernels.
+
+    Unset, ``1``, ``true`` or ``on`` mean yes; ``0``, ``false`` or ``off`` mean no.
+    """
+    raw = os.environ.get(_ONEDNN_ENV, "1").strip().lower() or "1"
+    if raw in ("1", "true", "on", "yes"):
+        return True
+    if raw in ("0", "false", "off", "no"):
+        return False
+    raise ValueError(f"{_ONEDNN_ENV} must be 1 or 0, got {raw!r}.")
 
 
 def device(prefer_cuda: bool = True):
@@ -84,7 +139,9 @@ def setup(seed: int = 0, *, data: str | None = None, threads: int | None = 1) ->
     Parameters
     ----------
     seed:
-        Seed for every random generator.
+        The chapter's seed. The effective seed is ``seed + $RNNBOOK_SEED``;
+        every generator is seeded from it, and the chapter derives its other
+        seeds from ``info["seed"]``.
     data:
         A short description of the data the chapter uses, printed with the rest.
     threads:
@@ -98,14 +155,21 @@ def setup(seed: int = 0, *, data: str | None = None, threads: int | None = 1) ->
     NumPy 2's ``np.float64(0.5)``), so that values passed to myst-nb's ``glue``
     can be formatted in the text.
 
+    ``$RNNBOOK_ONEDNN=0`` turns PyTorch's oneDNN CPU kernels off for the
+    whole chapter (see the module docstring).
+
     Returns
     -------
-    dict with keys ``budget``, ``device`` (a ``torch.device``) and ``seed``.
+    dict with keys ``budget``, ``device`` (a ``torch.device``), ``seed`` (the
+    effective seed) and ``onednn`` (whether oneDNN kernels are on).
     """
     import torch
 
     from . import style
 
+    seed = int(seed) + seed_offset()
+    onednn = onednn_enabled()
+    torch.backends.mkldnn.enabled = onednn
     seed_everything(seed)
     style.use()
     np.set_printoptions(legacy="1.25")
@@ -114,9 +178,9 @@ def setup(seed: int = 0, *, data: str | None = None, threads: int | None = 1) ->
     # Deterministic cuBLAS needs this before the first CUDA call; harmless on the CPU.
     os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
     dev = device()
-    info = {"budget": budget(), "device": dev, "seed": seed}
+    info = {"budget": budget(), "device": dev, "seed": seed, "onednn": onednn}
     line = (
-        f"budget={info['budget']}  device={dev}  seed={seed}  "
+        f"budget={info['budget']}  device={dev}  seed={seed}  onednn={'on' if onednn else 'off'}  "
         f"threads={torch.get_num_threads()}  torch={torch.__version__}  numpy={np.__version__}  "
         f"python={platform.python_version()}"
     )
@@ -124,3 +188,51 @@ def setup(seed: int = 0, *, data: str | None = None, threads: int | None = 1) ->
         line += f"\ndata: {data}"
     print(line)
     return info
+
+
+def claim(name: str, value, *, above=None, below=None) -> float:
+    """Assert a training outcome, ``above < value < below``, and record it.
+
+    Use it instead of a bare ``assert`` wherever the number comes out of
+    training (an accuracy, a loss, a count of solved runs), so that the seed
+    sweep can report its range. ``value`` may be a scalar or an array, in
+    which case every element must satisfy the bounds (pass the per-seed
+    values, not their mean, when the prose says "every seed").
+
+    When ``$RNNBOOK_CLAIMS`` names a file, one JSON line with the name, the
+    value(s), the bounds, the seed offset, the budget and the oneDNN setting is
+    appended to it, whether or not the claim holds.
+
+    Returns the smallest margin: how far the value(s) are inside the nearest
+    bound (negative if outside). Raises ``AssertionError`` naming the claim,
+    its value(s) and its bounds when a value is outside or not finite.
+    """
+    if above is None and below is None:
+        raise ValueError(f"claim {name!r}: give a bound, above= or below= (or both)")
+    values = np.asarray(value, dtype=float).ravel()
+    if values.size == 0:
+        raise ValueError(f"claim {name!r}: no value to check")
+    margins = []
+    if above is not None:
+        margins.append(values - float(above))
+    if below is not None:
+        margins.append(float(below) - values)
+    margin = float(np.min(np.stack(margins))) if np.all(np.isfinite(values)) else -math.inf
+    path = os.environ.get(_CLAIMS_ENV, "").strip()
+    if path:
+        record = {
+            "name": name, "value": [round(float(v), 6) for v in values],
+            "above": None if above is None else float(above),
+            "below": None if below is None else float(below),
+            "margin": margin if math.isfinite(margin) else None,
+            "seed_offset": seed_offset(), "budget": budget(), "onednn": onednn_enabled(),
+        }
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(json.dumps(record) + "\n")
+    if not margin > 0:
+        shown = values[0] if values.size == 1 else values.round(4).tolist()
+        bounds = " and ".join(
+            ([f"above {above}"] if above is not None else [])
+            + ([f"below {below}"] if below is not None else []))
+        raise AssertionError(f"claim {name!r} does not hold: {shown} should be {bounds}")
+    return margin

@@ -3,8 +3,11 @@
 :func:`fit` trains a model on batches drawn from a task generator (see
 :mod:`rnnbook.tasks`), with Adam (Kingma and Ba 2015) and gradient clipping by
 global norm (Pascanu, Mikolov and Bengio 2013), and records the loss and the
-metric on a fixed evaluation batch. Every random draw comes from one
-``torch.Generator`` seeded from ``seed``, so a run repeats exactly.
+metric on a fixed evaluation batch. Every random draw comes from ``seed``:
+the batches from one ``torch.Generator`` seeded with it, and dropout masks
+(which ``torch.nn`` draws from the global generator) from the global generator
+re-seeded with it for the duration of the run and restored afterwards, so a
+run repeats exactly whatever ran before it.
 """
 
 from __future__ import annotations
@@ -67,6 +70,21 @@ def fit(model: nn.Module, make_batch: Callable[[int, torch.Generator], tuple], *
     """
     if task not in ("classification", "regression"):
         raise ValueError(f"task must be 'classification' or 'regression', got {task!r}")
+    for name, value in (("steps", steps), ("eval_every", eval_every),
+                        ("batch_size", batch_size), ("eval_size", eval_size)):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    device = torch.device(device)
+    cuda = [device.index or 0] if device.type == "cuda" else []
+    with torch.random.fork_rng(devices=cuda):
+        torch.manual_seed(seed)      # dropout masks come from the global generator
+        return _fit(model, make_batch, steps=steps, batch_size=batch_size, lr=lr, clip=clip,
+                    task=task, eval_size=eval_size, eval_every=eval_every, seed=seed,
+                    device=device, desc=desc, progress=progress)
+
+
+def _fit(model, make_batch, *, steps, batch_size, lr, clip, task, eval_size, eval_every,
+         seed, device, desc, progress) -> History:
     gen = torch.Generator().manual_seed(seed)
     x_eval, y_eval = (t.to(device) for t in make_batch(eval_size, gen))
     model.to(device)
@@ -82,6 +100,7 @@ def fit(model: nn.Module, make_batch: Callable[[int, torch.Generator], tuple], *
         return loss, accuracy(out, y_eval) if task == "classification" else loss
 
     hist = History()
+    model.train()
     bar = tqdm(range(1, steps + 1), desc=desc, disable=not progress, mininterval=1.0)
     for step in bar:
         x, y = (t.to(device) for t in make_batch(batch_size, gen))
