@@ -38,7 +38,8 @@ book: $(STAMP)
 	  echo "src/, requirements.txt or budget changed: clearing the execution cache"; \
 	  rm -rf _build/.jupyter_cache; fi; \
 	echo $$key > _build/.exec-key
-	RNNBOOK_BUDGET=full $(BIN)/jupyter-book build . -n -W --keep-going
+	@mkdir -p $(CLAIMS)
+	RNNBOOK_BUDGET=full RNNBOOK_CLAIMS=$(CLAIMS)/book.jsonl $(BIN)/jupyter-book build . -n -W --keep-going
 	@echo "Open _build/html/index.html"
 
 NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=900 -p no:cacheprovider
