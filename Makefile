@@ -54,20 +54,22 @@ test: $(STAMP)
 # ROBUST_RUNS (SEED:ONEDNN, ONEDNN 1 = PyTorch's oneDNN CPU kernels on, 0 = off).
 # Every claim must hold in every run. Each training outcome a chapter asserts
 # with rnnbook.runtime.claim is recorded, and the ranges are printed at the end.
-# One chapter, one more seed: make robust CHAPTERS=book/lstm.ipynb ROBUST_RUNS=3:1
+# One chapter, one more seed, its own claims file:
+#   make robust CHAPTERS=book/lstm.ipynb ROBUST_RUNS=3:1 ROBUST_CLAIMS=/tmp/lstm.jsonl
 ROBUST_RUNS ?= 1:1 2:0
 CHAPTERS ?= book
+ROBUST_CLAIMS ?= $(CLAIMS)/robust.jsonl
 
 robust: $(STAMP)
-	@mkdir -p $(CLAIMS); rm -f $(CLAIMS)/robust.jsonl; fail=0; \
+	@mkdir -p $(CLAIMS); rm -f $(ROBUST_CLAIMS); fail=0; \
 	for run in $(ROBUST_RUNS); do \
 	  seed=$${run%%:*}; onednn=$${run##*:}; \
 	  echo "== make robust: RNNBOOK_SEED=$$seed RNNBOOK_ONEDNN=$$onednn"; \
 	  RNNBOOK_BUDGET=quick RNNBOOK_SEED=$$seed RNNBOOK_ONEDNN=$$onednn \
-	  RNNBOOK_CLAIMS=$(CLAIMS)/robust.jsonl \
+	  RNNBOOK_CLAIMS=$(ROBUST_CLAIMS) \
 	    $(BIN)/python -m pytest $(CHAPTERS) $(NBVAL) -q || fail=1; \
 	done; \
-	$(BIN)/python tools/robust_report.py $(CLAIMS)/robust.jsonl; \
+	$(BIN)/python tools/robust_report.py $(ROBUST_CLAIMS); \
 	if [ $$fail != 0 ]; then echo "make robust: a chapter failed (see above)"; fi; exit $$fail
 
 clean:
