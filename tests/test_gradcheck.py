@@ -126,3 +126,42 @@ def test_bad_keys_and_shapes():
         gradcheck(f, params, {"C": np.zeros(2)})
     with pytest.raises(ValueError, match="shape"):
         gradcheck(f, params, {"b": np.zeros(3)})
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("key", ["A", "b"])
+def test_non_finite_analytic_gradient_fails_in_any_key(key, bad):
+    """max() drops NaN: a NaN in the second key used to pass."""
+    f, params, analytic = _quadratic()
+    analytic[key] = analytic[key].copy()
+    analytic[key].flat[1] = bad
+    report = gradcheck(f, params, analytic)
+    assert not report.ok(1e-6) and not report.ok(np.inf), str(report)
+    assert report.worst_key == key
+    text = str(report)
+    assert "not finite" in text and key in text
+
+
+def test_nan_loss_fails():
+    f, params, analytic = _quadratic()
+
+    def nan_loss(p):
+        return f(p) * np.nan
+
+    report = gradcheck(nan_loss, params, analytic)
+    assert not report.ok(np.inf), str(report)
+    assert "loss" in str(report) and "not finite" in str(report)
+
+
+def test_loss_that_turns_nan_under_perturbation_fails():
+    """A numerical gradient that is NaN (the loss is NaN beside the point) fails."""
+    f, params, analytic = _quadratic()
+    b0 = params["b"].copy()
+
+    def loss(p):
+        return f(p) if np.array_equal(p["b"], b0) else np.nan
+
+    report = gradcheck(loss, params, analytic)
+    assert not report.ok(np.inf), str(report)
+    assert report.rel_errors["A"] < 1e-8
+    assert report.worst_key == "b"

@@ -27,6 +27,14 @@ is reported; it lies in [0, 1] and does not blow up on entries that are
 (nearly) zero, as the entrywise |a − n| / (|a| + |n|) does.  The report also
 names the worst single entry: the one with the largest |a − n| in the key
 with the largest normwise error.
+
+Non-finite values
+-----------------
+A NaN or inf in an analytic gradient, in a numerical gradient (the loss is
+NaN or inf beside the point) or in the loss itself fails the check: the key's
+relative error is NaN, ``ok()`` is False for every tolerance, and the report
+says where the first non-finite value is.  (A plain ``max`` of the errors
+would silently skip a NaN.)
 """
 
 from __future__ import annotations
@@ -106,6 +114,11 @@ class GradCheckReport:
         largest |analytic − numerical|, its index and both values.
     eps : float
         Step used.
+    loss : float
+        The loss at the unperturbed parameters.
+    problems : list of str
+        Non-finite values found (in the loss or a gradient); any makes
+        :meth:`ok` False.
     """
 
     max_rel_error: float
@@ -116,10 +129,14 @@ class GradCheckReport:
     worst_analytic: float = float("nan")
     worst_numerical: float = float("nan")
     eps: float = 1e-6
+    loss: float = float("nan")
+    problems: list = field(default_factory=list)
 
     def ok(self, tol: float = 1e-6) -> bool:
-        """True when every key has a relative error at most ``tol``."""
-        return self.max_rel_error <= tol
+        """True when every value is finite and every key's relative error is at most ``tol``."""
+        return (not self.problems
+                and all(e <= tol for e in self.rel_errors.values())  # False for NaN
+                and self.max_rel_error <= tol)
 
     def __str__(self) -> str:
         width = max([len(str(k)) for k in self.rel_errors] + [3])
@@ -128,6 +145,7 @@ class GradCheckReport:
         for key, err in self.rel_errors.items():
             lines.append(f"  {key!s:<{width}}  {self.n_checked[key]:>7}  {err:.3e}")
         lines.append(f"  max relative error {self.max_rel_error:.3e}")
+        lines += [f"  FAILED: {p}" for p in self.problems]
         if self.worst_key is not None:
             lines.append(
                 f"  worst entry {self.worst_key}{list(self.worst_index)}: "
@@ -163,7 +181,9 @@ def gradcheck(f: Callable, params: Mapping, analytic: Mapping, eps: float = 1e-6
         Use ``report.ok(tol)`` in tests and ``print(report)`` to read it.
     """
     rng = np.random.default_rng(seed)
-    report = GradCheckReport(max_rel_error=0.0, eps=eps)
+    report = GradCheckReport(max_rel_error=0.0, eps=eps, loss=float(f(params)))
+    if not np.isfinite(report.loss):
+        report.problems.append(f"the loss is not finite: {report.loss}")
     worst = (-1.0, -1.0)   # (relative error of the key, |a - n| of the entry)
     for key, a in analytic.items():
         if key not in params:
@@ -180,18 +200,38 @@ def gradcheck(f: Callable, params: Mapping, analytic: Mapping, eps: float = 1e-6
             idx = np.arange(p.size)
         num = numerical_gradient(lambda _: f(params), p, eps=eps, indices=idx)
         a_sel = a.reshape(-1)[idx]
-        err = _rel(a_sel, num)
-        report.rel_errors[key] = err
         report.n_checked[key] = int(idx.size)
-        if idx.size == 0:
-            continue
-        k = int(np.argmax(np.abs(a_sel - num)))
-        cand = (err, float(abs(a_sel[k] - num[k])))
+        bad = _non_finite(key, p.shape, idx, a_sel, num)
+        if bad is not None:
+            message, k = bad
+            report.problems.append(message)
+            report.rel_errors[key] = float("nan")
+            cand = (np.inf, np.inf)              # a non-finite key is the worst
+        else:
+            report.rel_errors[key] = err = _rel(a_sel, num)
+            if idx.size == 0:
+                continue
+            k = int(np.argmax(np.abs(a_sel - num)))
+            cand = (err, float(abs(a_sel[k] - num[k])))
         if cand > worst:
             worst = cand
             report.worst_key = key
             report.worst_index = tuple(int(i) for i in np.unravel_index(int(idx[k]), p.shape))
             report.worst_analytic = float(a_sel[k])
             report.worst_numerical = float(num[k])
-    report.max_rel_error = max(report.rel_errors.values(), default=0.0)
+    errors = list(report.rel_errors.values())
+    report.max_rel_error = float("nan") if any(np.isnan(errors)) else max(errors, default=0.0)
     return report
+
+
+def _non_finite(key, shape, idx, analytic, numerical):
+    """None if both gradients are finite, else (message, position in ``idx``)."""
+    for name, g in (("analytic", analytic), ("numerical", numerical)):
+        bad = ~np.isfinite(g)
+        if bad.any():
+            k = int(np.argmax(bad))
+            where = tuple(int(i) for i in np.unravel_index(int(idx[k]), shape))
+            hint = "" if name == "analytic" else " (the loss is NaN or inf near this point)"
+            return (f"{name} gradient {key}{list(where)} is not finite ({g[k]}), "
+                    f"{int(bad.sum())} non-finite entries{hint}", k)
+    return None
