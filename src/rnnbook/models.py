@@ -38,7 +38,8 @@ def recurrent_layer(cell: str, input_size: int, hidden_size: int, *, impl: str =
 class SequenceClassifier(nn.Module):
     """Many-to-one: a recurrent layer, then a linear map of the last hidden state.
 
-    Input ``x`` is time-major (T, B, D); the output is (B, output_size). For a
+    Input ``x`` is time-major (T, B, D), or (B, T, D) with ``batch_first=True``
+    (passed on to the recurrent layer); the output is (B, output_size). For a
     bidirectional layer the read-out sees both directions' final states,
     [h_T (forward) ; h_1 (backward)], not ``output[-1]``.
     """
@@ -49,16 +50,20 @@ class SequenceClassifier(nn.Module):
         self.cell = cell.lower()
         self.rnn = recurrent_layer(cell, input_size, hidden_size, impl=impl, **kwargs)
         self.bidirectional = bool(kwargs.get("bidirectional", False))
+        self.batch_first = bool(kwargs.get("batch_first", False))
         directions = 2 if self.bidirectional else 1
         self.head = nn.Linear(directions * hidden_size, output_size)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if x.dim() != 3:
-            raise ValueError(f"x must be (T, B, D), got shape {tuple(x.shape)}")
-        out, state = self.rnn(x)                      # out: (T, B, dirs*H)
+            layout = "(B, T, D) (batch_first=True)" if self.batch_first else "(T, B, D)"
+            raise ValueError(f"x must be 3-D {layout}, got shape {tuple(x.shape)}")
+        out, state = self.rnn(x)                      # out: (T, B, dirs*H) or (B, T, dirs*H)
         if not self.bidirectional:
-            return self.head(out[-1])                 # h_T: (B, H)
+            h_T = out[:, -1] if self.batch_first else out[-1]   # (B, H)
+            return self.head(h_T)
         # out[-1]'s backward half has seen only x_T; the backward direction's
         # summary of the whole sequence is its final state, h_n[-1] (at t = 1).
+        # h_n is (layers*2, B, H) whatever batch_first says.
         h_n = state[0] if isinstance(state, tuple) else state
         return self.head(torch.cat([h_n[-2], h_n[-1]], dim=-1))  # (B, 2H)
