@@ -14,8 +14,18 @@ The parameter layout is the one of a one-layer ``torch.nn.RNN``/``LSTM``/
 ``GRU`` with the ``_l0`` suffix removed: ``weight_ih`` (G*H, D), ``weight_hh``
 (G*H, H), ``bias_ih`` (G*H,), ``bias_hh`` (G*H,), where G is the number of
 gate blocks stacked along the first axis (:data:`GATES`).  The hidden size H
-is read from the number of rows of ``weight_ih``.  Biases may be left out
-(a layer built with ``bias=False``); weights may not.
+is read from the number of rows of ``weight_ih``.  A layer has both biases
+or neither (``bias=True`` or ``bias=False`` in ``torch.nn``); weights may
+not be left out.
+
+Ownership.  :func:`check_x` and :func:`check_state` return *copies* of what
+the caller passed in, so that a cache built from them owns its arrays: the
+caller may edit its inputs in place (reuse a buffer, carry a state forward)
+without changing what the backward pass computes.  The copies are of the
+size of the inputs, small next to the matrix products of the forward pass.
+The parameters are not copied: the cache refers to ``params``, whose arrays
+must stay as they are until the backward pass (an optimiser updates them
+after it).
 """
 
 from __future__ import annotations
@@ -56,7 +66,7 @@ def same_dtype(name: str, arr: np.ndarray, dtype: np.dtype) -> None:
 
 
 def check_x(x, ndim: int = 3, name: str = "x") -> np.ndarray:
-    """Check that ``x`` is a float array of ``ndim`` dimensions.
+    """Check that ``x`` is a float array of ``ndim`` dimensions; return a copy.
 
     ``ndim`` is 3 for a sequence (T, B, D) and 2 for one step (B, D).
     """
@@ -65,7 +75,7 @@ def check_x(x, ndim: int = 3, name: str = "x") -> np.ndarray:
     if x.ndim != ndim:
         raise ValueError(f"{name} must be {ndim}-D {layout}, got shape {_fmt(x.shape)}")
     float_dtype(name, x)
-    return x
+    return x.copy()
 
 
 def check_nonlinearity(nonlinearity: str) -> str:
@@ -100,6 +110,15 @@ def check_params(kind: str, params, D: int, dtype: np.dtype) -> int:
                 f"params is missing key {key!r}; expected an array of shape "
                 f"({rows}, {'D' if key == 'weight_ih' else 'H'}) for {kind}"
             )
+    biases = [key for key in BIAS_KEYS if key in params]
+    if len(biases) == 1:
+        (have,) = biases
+        (missing,) = set(BIAS_KEYS) - {have}
+        raise ValueError(
+            f"params has {have!r} but is missing key {missing!r}: a layer has both "
+            f"biases or neither, as in torch.nn; add {missing!r} of shape ({rows},) "
+            f"(zeros leave the layer unchanged) or remove {have!r}"
+        )
 
     for key, value in params.items():
         if not isinstance(value, np.ndarray):
@@ -139,8 +158,13 @@ def check_params(kind: str, params, D: int, dtype: np.dtype) -> int:
     return H
 
 
+def bias_sum(params):
+    """b_ih + b_hh, or None for a layer without biases (checked by :func:`check_params`)."""
+    return params["bias_ih"] + params["bias_hh"] if "bias_ih" in params else None
+
+
 def check_state(name: str, state, B: int, H: int, dtype: np.dtype) -> np.ndarray:
-    """Check one (B, H) state array; ``None`` stands for zeros."""
+    """Check one (B, H) state array and return a copy; ``None`` stands for zeros."""
     if state is None:
         return np.zeros((B, H), dtype=dtype)
     state = np.asarray(state)
@@ -150,7 +174,7 @@ def check_state(name: str, state, B: int, H: int, dtype: np.dtype) -> np.ndarray
         )
     float_dtype(name, state)
     same_dtype(name, state, dtype)
-    return state
+    return state.copy()
 
 
 def check_pair(name: str, pair, B: int, H: int, dtype: np.dtype):

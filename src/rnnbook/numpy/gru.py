@@ -170,12 +170,14 @@ def gru_cell_forward(x_t, h_prev, params):
     h_prev : ndarray (B, H) or None (zeros)
     params : dict
         ``weight_ih`` (3H, D), ``weight_hh`` (3H, H), ``bias_ih`` (3H,),
-        ``bias_hh`` (3H,), gate order (r, z, n); biases optional.
+        ``bias_hh`` (3H,), gate order (r, z, n); both biases or neither.
 
     Returns
     -------
     h_t : ndarray (B, H)
-    cache : dict for :func:`gru_cell_backward`
+    cache : dict for :func:`gru_cell_backward`.  It holds its own copies of
+        ``x_t`` and ``h_prev`` and refers to ``params`` (update it after the
+        backward pass).
     """
     x_t = V.check_x(x_t, ndim=2, name="x_t")
     B, D = x_t.shape
@@ -245,8 +247,9 @@ def gru_forward(x, h0, params):
     y : ndarray (T, B, H)
         h_1..h_T.
     h_T : ndarray (B, H)
-    cache : dict for :func:`gru_backward` (holds references to ``x`` and
-        ``params``: do not modify them in place before the backward pass).
+    cache : dict for :func:`gru_backward`.  It holds its own copy of ``x``
+        and of the states, and refers to ``params`` (do not modify it in
+        place before the backward pass).
     """
     x = V.check_x(x)
     T, B, D = x.shape

@@ -72,11 +72,6 @@ def _reorder(w: np.ndarray) -> np.ndarray:
     return np.concatenate([w[:2 * H], w[3 * H:], w[2 * H:3 * H]])
 
 
-def _bias(params):
-    b = [params[k] for k in V.BIAS_KEYS if k in params]
-    return None if not b else (b[0] if len(b) == 1 else b[0] + b[1])
-
-
 def _scaled_weights(params, H):
     """Weights for the forward pass: (i, f, o, g) order, sigmoid rows × ½.
 
@@ -91,7 +86,7 @@ def _scaled_weights(params, H):
     w_hh = _reorder(params["weight_hh"])
     w_in = np.zeros((w_ih.shape[1] + 1, 4 * H), dtype=w_ih.dtype)
     w_in[:-1] = w_ih.T
-    b = _bias(params)
+    b = V.bias_sum(params)
     if b is not None:
         w_in[-1] = _reorder(b)
     w_in[:, :3 * H] *= 0.5
@@ -206,11 +201,9 @@ def _param_grads(da, x, h_prev, params) -> dict:
     """PyTorch-ordered gradients from stacked 2-D da (N, 4H, internal order),
     x (N, D) and h_{t-1} (N, H)."""
     grads = {"weight_ih": _reorder(da.T @ x), "weight_hh": _reorder(da.T @ h_prev)}
-    if "bias_ih" in params or "bias_hh" in params:
+    if "bias_ih" in params:                     # both biases or neither
         db = _reorder(da.sum(axis=0))
-        for key in V.BIAS_KEYS:
-            if key in params:
-                grads[key] = db.copy()
+        grads["bias_ih"], grads["bias_hh"] = db, db.copy()
     return grads
 
 
@@ -235,13 +228,15 @@ def lstm_cell_forward(x_t, state_prev, params):
         either element may be None.
     params : dict
         ``weight_ih`` (4H, D), ``weight_hh`` (4H, H), ``bias_ih`` (4H,),
-        ``bias_hh`` (4H,), gate order (i, f, g, o); biases optional.
+        ``bias_hh`` (4H,), gate order (i, f, g, o); both biases or neither.
 
     Returns
     -------
     (h_t, c_t) : tuple of (B, H) arrays
     cache : dict for :func:`lstm_cell_backward`; ``cache["gates"]`` holds
-        the gate activations in the internal order (i, f, o, g).
+        the gate activations in the internal order (i, f, o, g).  It holds
+        its own copies of ``x_t``, the states and c_t, and refers to
+        ``params`` (update it after the backward pass).
     """
     x_t = V.check_x(x_t, ndim=2, name="x_t")
     B, D = x_t.shape
@@ -303,8 +298,9 @@ def lstm_forward(x, state0, params):
     y : ndarray (T, B, H)
         h_1..h_T.
     (h_T, c_T) : tuple of (B, H) arrays
-    cache : dict for :func:`lstm_backward`.  It holds references to ``x`` and
-        ``params`` (do not modify them in place before the backward pass),
+    cache : dict for :func:`lstm_backward`.  It holds its own copy of ``x``
+        and refers to ``params`` (do not modify it in place before the
+        backward pass),
         ``hs`` (T+1, B, H) = h_0..h_T, ``cs`` (T+1, B, H) = c_0..c_T and
         ``gates`` (T, B, 4H), the gate activations in the internal order
         (i, f, o, g).

@@ -64,18 +64,10 @@ def _rnn_step_backward(dh: np.ndarray, fprime: np.ndarray, out: np.ndarray) -> n
 def _param_grads(delta, x, h_prev, params) -> dict:
     """Weight gradients from stacked 2-D δ (N, H), x (N, D), h_{t-1} (N, H)."""
     grads = {"weight_ih": delta.T @ x, "weight_hh": delta.T @ h_prev}
-    if "bias_ih" in params or "bias_hh" in params:
+    if "bias_ih" in params:                     # both biases or neither
         db = delta.sum(axis=0)
-        for key in V.BIAS_KEYS:
-            if key in params:
-                grads[key] = db.copy()
+        grads["bias_ih"], grads["bias_hh"] = db, db.copy()
     return grads
-
-
-def _bias(params):
-    """b_ih + b_hh (either may be absent); None when the layer has no bias."""
-    b = [params[k] for k in V.BIAS_KEYS if k in params]
-    return None if not b else (b[0] if len(b) == 1 else b[0] + b[1])
 
 
 # ---------------------------------------------------------------------- one step
@@ -90,14 +82,16 @@ def rnn_cell_forward(x_t, h_prev, params, nonlinearity="tanh"):
         Previous hidden state h_{t-1}; None means zeros.
     params : dict
         ``weight_ih`` (H, D), ``weight_hh`` (H, H), ``bias_ih`` (H,),
-        ``bias_hh`` (H,) (biases optional).
+        ``bias_hh`` (H,) (both biases or neither).
     nonlinearity : {'tanh', 'relu'}
 
     Returns
     -------
     h_t : ndarray (B, H)
     cache : dict
-        What :func:`rnn_cell_backward` needs.
+        What :func:`rnn_cell_backward` needs.  It holds its own copies of
+        ``x_t``, ``h_prev`` and ``h_t`` (editing them in place afterwards is
+        harmless) and refers to ``params`` (update it after the backward pass).
     """
     V.check_nonlinearity(nonlinearity)
     x_t = V.check_x(x_t, ndim=2, name="x_t")
@@ -105,13 +99,13 @@ def rnn_cell_forward(x_t, h_prev, params, nonlinearity="tanh"):
     H = V.check_params("rnn", params, D, x_t.dtype)
     h_prev = V.check_state("h_prev", h_prev, B, H, x_t.dtype)
     a = x_t @ params["weight_ih"].T + h_prev @ params["weight_hh"].T
-    b = _bias(params)
+    b = V.bias_sum(params)
     if b is not None:
         a += b
     h = _rnn_step(a, nonlinearity)
     cache = dict(made_by="rnn_cell_forward", x=x_t, h_prev=h_prev, h=h,
                  params=params, nonlinearity=nonlinearity)
-    return h, cache
+    return h.copy(), cache
 
 
 def rnn_cell_backward(dh_t, cache):
@@ -151,7 +145,7 @@ def rnn_forward(x, h0, params, nonlinearity="tanh"):
         Initial state; None means zeros.
     params : dict
         ``weight_ih`` (H, D), ``weight_hh`` (H, H), ``bias_ih`` (H,),
-        ``bias_hh`` (H,) (biases optional): the layout of ``torch.nn.RNN``.
+        ``bias_hh`` (H,) (both or neither): the layout of ``torch.nn.RNN``.
     nonlinearity : {'tanh', 'relu'}
 
     Returns
@@ -161,8 +155,9 @@ def rnn_forward(x, h0, params, nonlinearity="tanh"):
     h_T : ndarray (B, H)
         Final state (equal to ``y[-1]``; a separate array).
     cache : dict
-        What :func:`rnn_backward` needs (holds references to ``x`` and
-        ``params``: do not modify them in place before the backward pass).
+        What :func:`rnn_backward` needs.  It holds its own copy of ``x`` and
+        of the states, and refers to ``params`` (do not modify them in place
+        before the backward pass).
     """
     V.check_nonlinearity(nonlinearity)
     x = V.check_x(x)
@@ -174,7 +169,7 @@ def rnn_forward(x, h0, params, nonlinearity="tanh"):
     hs = np.empty((T + 1, B, H), dtype=x.dtype)   # hs[t] = h_t, hs[0] = h_0
     hs[0] = h0
     xa = (x.reshape(T * B, D) @ params["weight_ih"].T).reshape(T, B, H)
-    b = _bias(params)
+    b = V.bias_sum(params)
     if b is not None:
         xa += b
     buf = np.empty((B, H), dtype=x.dtype)
