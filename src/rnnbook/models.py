@@ -57,7 +57,7 @@ class SequenceClassifier(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if x.dim() != 3:
             layout = "(B, T, D) (batch_first=True)" if self.batch_first else "(T, B, D)"
-            raise ValueError(f"x must be 3-D {layout}, got shape {tuple(x.shape)}")
+            raise ValueError(f"x must be {layout}, a 3-D tensor; got shape {tuple(x.shape)}")
         out, state = self.rnn(x)                      # out: (T, B, dirs*H) or (B, T, dirs*H)
         if not self.bidirectional:
             h_T = out[:, -1] if self.batch_first else out[-1]   # (B, H)
