@@ -293,3 +293,68 @@ def test_no_fused_rnn_kernels(kind):
     assert not [op for op in ops if op.startswith("aten::") and any(f in op for f in _FUSED)]
     # The check does see torch.nn's kernels.
     assert [op for op in _ops(lambda: ref(x)) if any(f in op for f in _FUSED)]
+
+
+# ------------------------------------------------------------------- empty batches
+@pytest.mark.parametrize("kind", list(KINDS))
+@pytest.mark.parametrize("layers,bidirectional,batch_first,with_state",
+                         [(1, False, False, False), (2, True, True, True),
+                          (2, False, True, False), (1, True, False, True)])
+def test_empty_batch_like_torch_nn(kind, layers, bidirectional, batch_first, with_state):
+    """B = 0 gives empty outputs and states of the right shapes, as torch.nn does."""
+    ours, ref = pair(kind, num_layers=layers, bidirectional=bidirectional,
+                     batch_first=batch_first)
+    x = torch.randn(0, T, D, dtype=torch.float64) if batch_first else \
+        torch.randn(T, 0, D, dtype=torch.float64)
+    n = layers * (2 if bidirectional else 1)
+    state = random_state(kind, n, batch=0) if with_state else None
+    assert_same(kind, ours, ref, x, state)
+    with torch.no_grad():                                      # the in-place path too
+        y, _ = ours(x)
+    assert y.shape == ref(x)[0].shape
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_empty_sequence_refused_like_torch_nn(kind):
+    ours, ref = pair(kind)
+    x = torch.randn(0, B, D, dtype=torch.float64)
+    with pytest.raises(RuntimeError, match="sequence length"):
+        ref(x)
+    with pytest.raises(RuntimeError, match="Expected sequence length to be larger than 0"):
+        ours(x)
+
+
+# ------------------------------------------------------------------- argument types
+BAD_ARGS = [
+    dict(bidirectional="yes"), dict(bidirectional=1), dict(bidirectional=None),
+    dict(batch_first=1), dict(batch_first="no"), dict(bias=None), dict(bias=1),
+    dict(num_layers=0), dict(num_layers=-1), dict(num_layers=1.5), dict(num_layers="2"),
+    dict(num_layers=True),
+    dict(dropout=1.5), dict(dropout=-0.1), dict(dropout="0.1"), dict(dropout=True),
+    dict(input_size=4.0), dict(hidden_size=0), dict(hidden_size="6"),
+]
+
+
+@pytest.mark.parametrize("bad", BAD_ARGS, ids=lambda d: "{}={!r}".format(*next(iter(d.items()))))
+@pytest.mark.parametrize("cls", [rt.RNN, rt.LSTM, rt.GRU], ids=lambda c: c.__name__)
+def test_constructor_arguments_checked_like_torch_nn(cls, bad):
+    """Wrong types and values are refused at construction, naming the argument.
+
+    Where torch.nn refuses them too, ours raises the same exception type; torch.nn
+    accepts a few (bidirectional="yes", num_layers=True) and fails later or never.
+    """
+    kw = {"input_size": D, "hidden_size": H, **bad}
+    with pytest.raises((TypeError, ValueError), match=next(iter(bad))) as ours:
+        cls(**kw)
+    try:
+        getattr(torch.nn, cls.__name__)(**kw)
+    except (TypeError, ValueError) as ref:
+        assert type(ours.value) is type(ref), (ours.value, ref)
+        if next(iter(bad)) in str(ref):                       # torch.nn's own wording
+            assert str(ours.value) == str(ref)
+
+
+def test_valid_arguments_still_accepted():
+    for kw in (dict(dropout=0), dict(dropout=1, num_layers=2), dict(dropout=0.25, num_layers=2),
+               dict(num_layers=3, bidirectional=True, batch_first=True, bias=False)):
+        rt.GRU(D, H, **kw)

@@ -4,7 +4,9 @@ A recurrent *layer* in the sense of ``torch.nn`` is a stack of ``num_layers``
 layers, each made of one or two *directions*.  Everything that does not depend
 on the cell equations lives here, written once:
 
-- the constructor (arguments, validation and messages as in ``torch.nn``),
+- the constructor (arguments, validation and messages as in ``torch.nn``;
+  stricter in one place: ``bidirectional`` must be a bool and ``num_layers``
+  an int, where ``torch.nn`` accepts ``bidirectional="yes"`` and fails later),
 - the parameters: names ``weight_ih_l{k}{suffix}``, ``weight_hh_l{k}{suffix}``,
   ``bias_ih_l{k}{suffix}``, ``bias_hh_l{k}{suffix}`` with ``suffix`` empty for
   the forward direction and ``'_reverse'`` for the backward one, registered
@@ -12,7 +14,8 @@ on the cell equations lives here, written once:
   one, and initialised the same way (every tensor uniform in
   [-1/sqrt(H), 1/sqrt(H)]),
 - :meth:`RecurrentBase.forward`: input checks, unbatched and ``batch_first``
-  layouts, zero initial states, the loop over layers and directions, dropout
+  layouts, empty batches (B = 0 gives empty outputs, T = 0 is refused, both
+  as in ``torch.nn``), zero initial states, the loop over layers and directions, dropout
   between layers, and the final states ordered layer-major, direction-minor
   (layer 0 forward, layer 0 reverse, layer 1 forward, ...).
 
@@ -59,20 +62,22 @@ class RecurrentBase(nn.Module):
                 or not 0 <= dropout <= 1):
             raise ValueError("dropout should be a number in range [0, 1] representing "
                              "the probability of an element being zeroed")
-        if dropout > 0 and num_layers == 1:
-            warnings.warn("dropout acts between stacked layers only (not after the "
-                          f"last one), so dropout={dropout} has no effect with "
-                          "num_layers=1", stacklevel=3)
-        for name, value in (("bias", bias), ("batch_first", batch_first)):
+        for name, value in (("bias", bias), ("batch_first", batch_first),
+                            ("bidirectional", bidirectional)):
+            # torch.nn checks bias and batch_first; bidirectional="yes" passes its
+            # constructor and fails in the fused kernel's argument parser.
             if not isinstance(value, bool):
                 raise TypeError(f"{name} should be of type bool, got: {type(value).__name__}")
-        for name, value in (("input_size", input_size), ("hidden_size", hidden_size)):
+        for name, value in (("input_size", input_size), ("hidden_size", hidden_size),
+                            ("num_layers", num_layers)):
             if not isinstance(value, int) or isinstance(value, bool):
                 raise TypeError(f"{name} should be of type int, got: {type(value).__name__}")
             if value <= 0:
                 raise ValueError(f"{name} must be greater than zero")
-        if num_layers <= 0:
-            raise ValueError("num_layers must be greater than zero")
+        if dropout > 0 and num_layers == 1:
+            warnings.warn("dropout acts between stacked layers only (not after the "
+                          f"last one), so dropout={dropout} has no effect with "
+                          "num_layers=1", stacklevel=3)
 
         self.input_size = input_size
         self.hidden_size = hidden_size
@@ -165,6 +170,9 @@ class RecurrentBase(nn.Module):
         if input.dtype != w.dtype:
             raise ValueError(f"input dtype ({input.dtype}) does not match weight dtype "
                              f"({w.dtype})")
+        time_axis = 1 if input.dim() == 3 and self.batch_first else 0
+        if input.size(time_axis) == 0:          # an empty *batch* is fine, as in torch.nn
+            raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
         if input.size(-1) != self.input_size:
             raise RuntimeError("input.size(-1) must be equal to input_size. Expected "
                                f"{self.input_size}, got {input.size(-1)}")
@@ -238,7 +246,7 @@ def input_projection(x: Tensor, weight_ih: Tensor, bias: Tensor | None) -> Tenso
         out = torch.mm(x2, weight_ih.t())
     else:
         out = torch.addmm(bias, x2, weight_ih.t())
-    return out.view(T, B, -1)
+    return out.view(T, B, weight_ih.size(0))     # not -1: B may be 0
 
 
 def in_time_order(steps: list[Tensor], reverse: bool) -> Tensor:
