@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import torch
 
 from rnnbook.exercises.long_range import check_adding_problem, check_count_params
@@ -123,3 +124,25 @@ def test_count_rejects_wrong(capsys):
                   lambda c, D, H: None):
         assert not check_count_params(wrong)
         assert "not yet" in capsys.readouterr().out
+
+
+def _with_values(values):
+    """adding_mine with channel 0 replaced by ``values(shape, generator)``."""
+    def fn(batch, length, generator):
+        x, _ = adding_mine(batch, length, generator)
+        x[..., 0] = values((length, batch), generator)
+        return x, (x[..., 0] * x[..., 1]).sum(0)
+    return fn
+
+
+@pytest.mark.parametrize("name, values", [
+    ("all 0.5", lambda shape, g: torch.full(shape, 0.5) + 0 * torch.rand(shape, generator=g)),
+    ("Bernoulli", lambda shape, g: torch.bernoulli(torch.full(shape, 0.5), generator=g)),
+    ("three levels", lambda shape, g: torch.randint(0, 3, shape, generator=g) / 2),
+    ("Beta(2, 2)-like", lambda shape, g: (torch.rand(shape, generator=g)
+                                          + torch.rand(shape, generator=g)) / 2),
+])
+def test_adding_rejects_values_that_are_not_uniform(name, values, capsys):
+    assert check_adding_problem(_with_values(values)) is False, name
+    out = capsys.readouterr().out
+    assert out.startswith("not yet") and "uniform" in out, out

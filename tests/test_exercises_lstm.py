@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import torch
 
 from rnnbook.exercises.lstm import check_forget_bias, check_lstm_step
@@ -191,3 +192,54 @@ def test_forget_bias_grader_does_not_raise(capsys):
 
     assert check_forget_bias(crash) is False
     assert "RuntimeError" in capsys.readouterr().out
+
+
+def bias_then_double(lstm, value):          # right values, but the whole LSTM is now float64
+    bias_right(lstm, value)
+    lstm.double()
+
+
+def bias_data_double(lstm, value):          # the bias tensors silently become float64
+    H = lstm.hidden_size
+    for name, p in lstm.named_parameters():
+        if name.startswith("bias_"):
+            b = p.data.double()
+            b[H:2 * H] = value if name.startswith("bias_ih") else 0.0
+            p.data = b
+
+
+def bias_without_no_grad(lstm, value):      # in place on a leaf that requires grad
+    H = lstm.hidden_size
+    for name, p in lstm.named_parameters():
+        if name.startswith("bias_ih"):
+            p[H:2 * H] = value
+        elif name.startswith("bias_hh"):
+            p[H:2 * H] = 0.0
+
+
+def bias_frozen(lstm, value):               # the biases no longer learn
+    for p in lstm.parameters():
+        p.requires_grad_(False)
+    bias_right(lstm, value)
+
+
+def bias_via_data(lstm, value):             # .data is fine in real use too
+    H = lstm.hidden_size
+    for name, p in lstm.named_parameters():
+        if name.startswith("bias_"):
+            p.data[H:2 * H] = value if name.startswith("bias_ih") else 0.0
+
+
+@pytest.mark.parametrize("wrong, words", [
+    (bias_then_double, "dtype"), (bias_data_double, "dtype"),
+    (bias_without_no_grad, "no_grad"), (bias_frozen, "requires_grad")])
+def test_forget_bias_runs_the_answer_as_it_is_used(wrong, words, capsys):
+    """Under the grader's no_grad() these passed (or crashed the grader)."""
+    assert check_forget_bias(wrong) is False
+    out = capsys.readouterr().out
+    assert out.startswith("not yet") and words in out, out
+
+
+def test_forget_bias_accepts_data_and_grad_stays_enabled(capsys):
+    assert check_forget_bias(bias_via_data) is True, capsys.readouterr().out
+    assert torch.is_grad_enabled()

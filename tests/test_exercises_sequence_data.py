@@ -123,3 +123,25 @@ def test_pad_batch_rejects_wrong(capsys):
         assert check_pad_batch(wrong) is False, wrong.__name__
     out = capsys.readouterr().out
     assert "time-major" in out and "not yet" in out
+
+
+def pad_forgot_to_pad(seqs, pad_value=0):   # returns the list itself
+    _, m, n = pad_loop(seqs, pad_value)
+    return list(seqs), m, n
+
+
+def pad_mask_from_values(seqs, pad_value=0):  # wrong where a real token equals pad_value
+    p, _, n = pad_loop(seqs, pad_value)
+    return p, p != pad_value, n
+
+
+def test_pad_batch_ragged_list_gets_a_verdict(capsys):
+    assert check_pad_batch(pad_forgot_to_pad) is False
+    out = capsys.readouterr().out
+    assert out.startswith("not yet") and "pad them" in out
+
+
+def test_pad_batch_rejects_mask_from_pad_value(capsys):
+    assert check_pad_batch(pad_mask_from_values) is False
+    out = capsys.readouterr().out
+    assert "mask" in out and "from the lengths" in out

@@ -1,6 +1,16 @@
-"""What every grader in :mod:`rnnbook.exercises` says: how a value looks, and the verdict."""
+"""What every grader in :mod:`rnnbook.exercises` says: how a value looks, and the verdict.
+
+A grader must answer every answer with a verdict, never with a traceback:
+:func:`graded` turns anything that escapes a grader's own checks (an object
+array, a bfloat16 or meta tensor that some conversion cannot handle) into a
+"not yet" verdict that says what came back, and :func:`to_numpy` converts a
+tensor only when NumPy can hold it, so that the usual checks of type, shape
+and dtype report the rest.
+"""
 
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 
@@ -13,12 +23,55 @@ def describe(a) -> str:
         import torch
 
         if isinstance(a, torch.Tensor):
-            return f"a tensor of shape {tuple(a.shape)}, dtype {a.dtype}"
+            where = "" if a.device.type == "cpu" else f" on {a.device}"
+            return f"a tensor of shape {tuple(a.shape)}, dtype {a.dtype}{where}"
     except ImportError:  # pragma: no cover - torch is a dependency
         pass
     if a is None:
         return "None (is the function body still the stub?)"
     return f"a {type(a).__name__}"
+
+
+def to_numpy(a):
+    """A tensor as a NumPy array; anything else, or a tensor NumPy cannot hold, unchanged.
+
+    bfloat16 tensors and tensors on the meta device stay tensors, so that the
+    grader reports their dtype or device instead of crashing on them.
+    """
+    try:
+        import torch
+    except ImportError:  # pragma: no cover - torch is a dependency
+        return a
+    if isinstance(a, torch.Tensor):
+        try:
+            return a.detach().cpu().numpy()
+        except (TypeError, RuntimeError, NotImplementedError):
+            return a
+    return a
+
+
+def is_real(a) -> bool:
+    """True for an array of real numbers (float, int, bool), which comparisons can handle."""
+    return isinstance(a, np.ndarray) and a.dtype.kind in "fiub"
+
+
+def graded(check):
+    """Decorator: the grader ``check`` prints a verdict and returns False instead of raising.
+
+    The graders catch the reader's own exceptions case by case; this catches
+    what a strange return value (an object array, an exotic dtype) breaks in
+    the grader's checks after that.
+    """
+    @functools.wraps(check)
+    def grader(*args, **kwargs):
+        try:
+            return check(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - a verdict, never a traceback
+            print(f"not yet: your answer could not be checked ({type(exc).__name__}: {exc}).")
+            print("  - return what the exercise asks for: arrays or tensors of real numbers "
+                  "with the shapes and dtype it names (not lists, object or string arrays).")
+            return False
+    return grader
 
 
 def verdict(problems: list[str], n_cases: int, what: str, *,

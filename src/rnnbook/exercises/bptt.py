@@ -31,7 +31,7 @@ or False. A wrong or crashing answer is reported, never raised.
 from __future__ import annotations
 
 import numpy as np
-from ._grading import describe as _describe
+from ._grading import describe as _describe, graded, is_real, to_numpy
 
 __all__ = ["check_rnn_backward"]
 
@@ -80,14 +80,7 @@ def _rel(got, want) -> float:
 
 def _compare(name, got, want, case) -> str | None:
     """None if ``got`` matches ``want`` (shape, float64, values), else a message."""
-    if not isinstance(got, np.ndarray):
-        try:
-            import torch
-
-            if isinstance(got, torch.Tensor):
-                got = got.detach().cpu().numpy()
-        except ImportError:  # pragma: no cover - torch is a dependency
-            pass
+    got = to_numpy(got)
     if not isinstance(got, np.ndarray):
         return f"{case}: {name} should be {_describe(want)}, got {_describe(got)}"
     if got.shape != want.shape:
@@ -113,7 +106,7 @@ def _compare(name, got, want, case) -> str | None:
 def _hint(name, got, case_data) -> str | None:
     """Recognise a few classic slips in a wrong ``weight_hh`` or a wrong batch sum."""
     x, hs, params, dy, dh_T, delta = case_data
-    if not isinstance(got, np.ndarray) or got.shape != params[name].shape:
+    if not is_real(got) or got.shape != params[name].shape:
         return None
     if name == "weight_hh":
         slip = np.einsum("tbi,tbj->ij", delta, hs[1:])          # Σ δ_t h_t^T
@@ -165,6 +158,7 @@ def _cases(rng, n_cases):
     return out
 
 
+@graded
 def check_rnn_backward(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
     """Grade ``fn(x, hs, params, dy, dh_T=None) -> (dx, dh0, grads)`` (see the module docstring).
 
@@ -231,7 +225,7 @@ def check_rnn_backward(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
         if msgs and with_dh and dh_T is not None:
             # Would the answer be right if dh_T were ignored?
             _, (dx_0, dh0_0, g_0) = _numpy_reference(x, h0, params, dy, None)
-            if isinstance(dh0, np.ndarray) and dh0.shape == dh0_0.shape and _rel(dh0, dh0_0) < RTOL:
+            if is_real(dh0) and dh0.shape == dh0_0.shape and _rel(dh0, dh0_0) < RTOL:
                 hints.append("hint: your answer ignores dh_T; it is the gradient arriving at h_T "
                              "from after the sequence, added to dy at the last step.")
         problems += msgs

@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import torch
 from torch import nn
-from ._grading import describe as _describe, verdict as _verdict
+from ._grading import describe as _describe, graded, verdict as _verdict
 
 __all__ = ["check_bidirectional", "check_bidirectional_padded", "bidirectional_variant",
            "VARIANTS", "padded_variant", "PADDED_VARIANTS"]
@@ -170,14 +170,14 @@ PADDED_VARIANTS = {
 
 
 def _as_tensor(a):
-    """Accept a NumPy array as well as a tensor."""
-    try:
-        import numpy as np
+    """Accept a NumPy array of numbers as well as a tensor; anything else unchanged."""
+    import numpy as np
 
-        if isinstance(a, np.ndarray):
+    if isinstance(a, np.ndarray):
+        try:
             return torch.from_numpy(a)
-    except ImportError:  # pragma: no cover - numpy is a dependency
-        pass
+        except TypeError:                      # object, string arrays: reported as such
+            return a
     return a
 
 
@@ -218,6 +218,9 @@ def _compare(got, want, dtype, case, tol):
     if not isinstance(got, torch.Tensor):
         return (f"{case}: expected a tensor of shape {tuple(want.shape)} and dtype {dtype}, "
                 f"got {_describe(got)}")
+    if not (got.is_floating_point() and got.device.type == "cpu"):
+        return (f"{case}: expected a float tensor on the CPU of shape {tuple(want.shape)} "
+                f"and dtype {dtype}, got {_describe(got)}")
     got = got.detach()
     if tuple(got.shape) != tuple(want.shape):
         return (f"{case}: the output should have shape (T, B, 2H) = {tuple(want.shape)}, "
@@ -244,6 +247,7 @@ def _locate(got, want, H, lengths=None):
 
 # ------------------------------------------------------------------ the graders
 
+@graded
 def check_bidirectional(fn, *, seed: int = 0, n_cases: int = 6) -> bool:
     """Grade ``fn(x, forward_layer, backward_layer) -> output`` against torch.nn.
 
@@ -288,6 +292,7 @@ def check_bidirectional(fn, *, seed: int = 0, n_cases: int = 6) -> bool:
                     reference="torch.nn's bidirectional layer")
 
 
+@graded
 def check_bidirectional_padded(fn, *, seed: int = 0, n_cases: int = 6) -> bool:
     """Grade ``fn(x, lengths, forward_layer, backward_layer) -> output`` on padded batches.
 

@@ -37,7 +37,7 @@ raised.
 from __future__ import annotations
 
 import numpy as np
-from ._grading import describe as _describe, verdict as _verdict
+from ._grading import describe as _describe, graded, to_numpy as _as_array, verdict as _verdict
 
 __all__ = ["check_gru_step", "gru_step_variant", "VARIANTS"]
 
@@ -119,19 +119,6 @@ VARIANTS = {
 # ------------------------------------------------------------------ helpers
 
 
-def _as_array(a):
-    """Accept a torch tensor as well as an ndarray."""
-    if not isinstance(a, np.ndarray):
-        try:
-            import torch
-
-            if isinstance(a, torch.Tensor):
-                return a.detach().cpu().numpy()
-        except ImportError:  # pragma: no cover - torch is a dependency
-            pass
-    return a
-
-
 def _max_err(got, want) -> float:
     return float(np.max(np.abs(got.astype(np.float64) - want.astype(np.float64))))
 
@@ -139,6 +126,7 @@ def _max_err(got, want) -> float:
 
 # ------------------------------------------------------------------ the grader
 
+@graded
 def check_gru_step(fn, *, seed: int = 0, n_cases: int = 6) -> bool:
     """Grade ``fn(x_t, h_prev, params) -> h_t``, one GRU step as in ``torch.nn.GRU``.
 
@@ -187,6 +175,10 @@ def check_gru_step(fn, *, seed: int = 0, n_cases: int = 6) -> bool:
         if got.shape != want.shape:
             problems.append(f"{case}: h_t should have shape (B, H) = {want.shape}, "
                             f"got {got.shape}")
+            continue
+        if got.dtype.kind != "f":
+            problems.append(f"{case}: h_t should hold floats of the input dtype "
+                            f"{np.dtype(dtype).name}, got dtype {got.dtype}")
             continue
         if not np.all(np.isfinite(got)):
             problems.append(f"{case}: h_t contains NaN or inf")

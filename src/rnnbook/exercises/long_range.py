@@ -24,6 +24,8 @@ A wrong or crashing answer is reported, never raised.
 
 from __future__ import annotations
 
+from ._grading import graded
+
 __all__ = ["check_adding_problem", "check_count_params"]
 
 
@@ -93,14 +95,42 @@ def _check_adding_batch(x, y, B, T, case) -> str | None:
     return None
 
 
+def _uniform_problem(values) -> str | None:
+    """None if ``values`` (many numbers) look drawn from U[0, 1], else what is off.
+
+    U[0, 1] has mean 1/2, variance 1/12 and puts 1/10 of the numbers in every
+    tenth of [0, 1]. With the 160,000 numbers of the large batch the standard
+    errors are about 0.0007 (mean), 0.0002 (variance) and 0.0008 (a tenth's
+    share), so the tolerances below are more than ten of them: a uniform
+    generator passes whatever the seed, while constants, coin flips, a few
+    levels or a sum of two uniforms fail.
+    """
+    import torch
+
+    v = values.detach().double().flatten()
+    n_distinct = len(torch.unique(v))
+    mean, var = v.mean().item(), v.var().item()
+    shares = torch.histc(v, bins=10, min=0.0, max=1.0) / v.numel()
+    worst = (shares - 0.1).abs().max().item()
+    if n_distinct < 1000 or abs(mean - 0.5) > 0.01 or abs(var - 1 / 12) > 0.005 or worst > 0.01:
+        return (f"the numbers of channel 0 should be uniform on [0, 1] (torch.rand): mean 0.5, "
+                f"variance 1/12 = 0.0833, a tenth of them in each tenth of [0, 1]; over "
+                f"{v.numel()} numbers got mean {mean:.3f}, variance {var:.4f}, "
+                f"{n_distinct} distinct values, shares of the tenths from "
+                f"{shares.min().item():.3f} to {shares.max().item():.3f}")
+    return None
+
+
+@graded
 def check_adding_problem(fn, *, seed: int = 0) -> bool:
     """Grade ``fn(batch, length, generator) -> (x, y)``, a generator of adding-problem batches.
 
     Checks, on lengths 2, 6, 20 and 64: types, shapes (T, B, 2) and (B,), float32,
     values in [0, 1], marks that are 0 or 1 with exactly two per sequence, one per
     half, and targets equal to the marked sums. On a large batch it also checks
-    that the values look uniform (mean near 1/2) and that the marks move: both
-    marks take many different positions. Finally, that the same seed gives the
+    that the values look uniform (many distinct values, mean near 1/2, variance
+    near 1/12, an even spread over [0, 1]; see :func:`_uniform_problem`) and that
+    the marks move: both marks take many different positions. Finally, that the same seed gives the
     same batch and another seed another batch, i.e. that every draw uses
     ``generator``.
     """
@@ -135,12 +165,11 @@ def check_adding_problem(fn, *, seed: int = 0) -> bool:
     if msg:
         problems.append(msg)
     else:
-        mean = x[..., 0].mean().item()
+        uniform = _uniform_problem(x[..., 0])
         pos = x[..., 1].nonzero()[:, 0]                        # time index of every mark
         n_first, n_second = len(set(pos[pos < T // 2].tolist())), len(set(pos[pos >= T // 2].tolist()))
-        if abs(mean - 0.5) > 0.02:
-            problems.append(f"large batch: the numbers should be uniform on [0, 1] with mean "
-                            f"0.5, got mean {mean:.3f}")
+        if uniform:
+            problems.append(f"large batch: {uniform}")
         elif n_first < T // 2 or n_second < T - T // 2:
             problems.append(f"large batch: the marks should fall at random positions in their "
                             f"half; over {B} sequences of length {T} the first mark took "
@@ -172,6 +201,7 @@ def check_adding_problem(fn, *, seed: int = 0) -> bool:
 
 # ----------------------------------------------------------------- parameter counts
 
+@graded
 def check_count_params(fn) -> bool:
     """Grade ``fn(cell, input_size, hidden_size) -> int`` against ``torch.nn`` layers.
 

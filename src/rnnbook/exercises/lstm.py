@@ -23,7 +23,7 @@ crashing answer is reported, never raised.
 from __future__ import annotations
 
 import numpy as np
-from ._grading import describe as _describe, verdict as _verdict
+from ._grading import describe as _describe, graded, verdict as _verdict
 
 __all__ = ["check_lstm_step", "check_forget_bias"]
 
@@ -55,6 +55,7 @@ def _compare(name, got, want, case, rtol) -> str | None:
 
 # ------------------------------------------------------------------ graders
 
+@graded
 def check_lstm_step(fn, *, seed: int = 0, n_cases: int = 6) -> bool:
     """Grade ``fn(x_t, h_prev, c_prev, params) -> (h_t, c_t)``, one LSTM step.
 
@@ -104,6 +105,33 @@ def check_lstm_step(fn, *, seed: int = 0, n_cases: int = 6) -> bool:
     return _verdict(problems, n_cases, "your LSTM step (h_t, c_t)")
 
 
+def _after_check(lstm, before, case) -> str | None:
+    """What the reader's change broke for training: dtypes, gradients, a forward/backward."""
+    import torch
+
+    for name, p in lstm.named_parameters():
+        if p.dtype != before[name].dtype:
+            return (f"{case}: {name} changed dtype from {before[name].dtype} to {p.dtype} "
+                    "(.double()?); keep the dtype: assign the values in place, "
+                    "p[H:2 * H] = value")
+        if not (p.requires_grad and p.is_leaf):
+            return (f"{case}: {name} no longer has requires_grad=True as a leaf, so it "
+                    "would not be trained; change the values inside torch.no_grad() "
+                    "instead of turning gradients off")
+    try:
+        x = torch.randn(4, 2, lstm.input_size, dtype=before["weight_ih_l0"].dtype)
+        lstm.zero_grad()
+        lstm(x)[0].sum().backward()
+    except Exception as exc:  # noqa: BLE001 - report, never raise
+        return (f"{case}: after your function a forward and backward pass of the LSTM "
+                f"fails: {type(exc).__name__}: {exc}")
+    missing = [n for n, p in lstm.named_parameters() if p.grad is None]
+    if missing:
+        return f"{case}: after your function {missing} receive no gradient"
+    return None
+
+
+@graded
 def check_forget_bias(fn, *, seed: int = 0) -> bool:
     """Grade ``fn(lstm, value)``, which sets the effective forget-gate bias in place.
 
@@ -112,6 +140,11 @@ def check_forget_bias(fn, *, seed: int = 0) -> bool:
     forget slice ``[H:2H]`` of ``bias_ih + bias_hh`` must equal ``value`` in
     every layer and direction, the other slices of the sum must be unchanged,
     and every weight matrix must be unchanged.
+
+    ``fn`` runs as it is used, with gradients enabled (so an in-place change of
+    a parameter outside ``torch.no_grad()`` fails here as it would in a
+    notebook), and the LSTM must still train afterwards: same dtypes,
+    parameters that require gradients, and a working forward and backward pass.
     """
     import torch
 
@@ -129,20 +162,23 @@ def check_forget_bias(fn, *, seed: int = 0) -> bool:
                 f"bidirectional={spec['bidirectional']}, value={value})")
         before = {k: v.detach().clone() for k, v in lstm.named_parameters()}
         try:
-            with torch.no_grad():
+            with torch.enable_grad():
                 fn(lstm, value)
         except Exception as exc:  # noqa: BLE001 - report, never raise
-            problems.append(f"{case}: your function raised {type(exc).__name__}: {exc}")
+            hint = ""
+            if "leaf Variable that requires grad" in str(exc):
+                hint = " (change parameters in place inside `with torch.no_grad():`)"
+            problems.append(f"{case}: your function raised {type(exc).__name__}: {exc}{hint}")
             continue
-        after = {k: v.detach() for k, v in lstm.named_parameters()}
+        after = {k: v.detach().double() for k, v in lstm.named_parameters()}
         if set(after) != set(before):
             problems.append(f"{case}: the parameter names changed: {sorted(after)}")
             continue
-        msg = None
+        msg = _after_check(lstm, before, case)
+        before = {k: v.double() for k, v in before.items()}
         for name, w in after.items():
-            if name.startswith("weight") and not torch.equal(w, before[name]):
+            if msg is None and name.startswith("weight") and not torch.equal(w, before[name]):
                 msg = f"{case}: {name} changed; only the biases should"
-                break
         if msg is None:
             for name in after:
                 if not name.startswith("bias_ih"):

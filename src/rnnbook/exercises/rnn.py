@@ -29,7 +29,7 @@ crashing answer is reported, never raised.
 from __future__ import annotations
 
 import numpy as np
-from ._grading import describe as _describe
+from ._grading import describe as _describe, graded, is_real, to_numpy as _as_array
 
 __all__ = ["check_rnn_step", "check_rnn_forward"]
 
@@ -56,19 +56,6 @@ def _params(p):
 
 
 
-def _as_array(a):
-    """Accept a torch tensor as well as an ndarray."""
-    if not isinstance(a, np.ndarray):
-        try:
-            import torch
-
-            if isinstance(a, torch.Tensor):
-                return a.detach().cpu().numpy()
-        except ImportError:  # pragma: no cover - torch is a dependency
-            pass
-    return a
-
-
 def _compare(name, got, want, case) -> str | None:
     """None if ``got`` equals ``want`` (type, shape, float64, values), else what differs."""
     got = _as_array(got)
@@ -93,7 +80,7 @@ def _compare(name, got, want, case) -> str | None:
 
 def _matches(got, want) -> bool:
     got = _as_array(got)
-    return (isinstance(got, np.ndarray) and got.shape == want.shape
+    return (is_real(got) and got.shape == want.shape
             and bool(np.all(np.isfinite(got))) and float(np.max(np.abs(got - want))) <= 1e-8)
 
 
@@ -151,6 +138,7 @@ _STEP_CASES = [(1, 3, 4), (4, 3, 5), (2, 6, 2), (3, 1, 7)]        # (B, D, H)
 _SEQ_CASES = [(1, 2, 3, 4), (5, 1, 3, 4), (6, 3, 2, 5), (4, 2, 5, 3)]  # (T, B, D, H)
 
 
+@graded
 def check_rnn_step(fn, *, seed: int = 0) -> bool:
     """Grade ``fn(x_t, h_prev, W_ih, W_hh, b_ih, b_hh) -> h_t`` (see the module docstring).
 
@@ -181,6 +169,7 @@ def check_rnn_step(fn, *, seed: int = 0) -> bool:
                     "rnnbook.numpy.rnn_cell_forward")
 
 
+@graded
 def check_rnn_forward(fn, *, seed: int = 0) -> bool:
     """Grade ``fn(x, h0, W_ih, W_hh, b_ih, b_hh) -> (y, h_T)`` (see the module docstring).
 

@@ -22,7 +22,7 @@ crashing answer is reported, never raised.
 from __future__ import annotations
 
 import numpy as np
-from ._grading import describe as _describe, verdict as _verdict
+from ._grading import describe as _describe, graded, verdict as _verdict
 
 __all__ = ["check_sliding_windows", "check_pad_batch"]
 
@@ -59,6 +59,10 @@ def _compare(name, got, want, case) -> str | None:
         try:
             got = np.asarray(got)
         except Exception:  # noqa: BLE001 - anything unconvertible is simply wrong
+            if isinstance(got, (list, tuple)):
+                return (f"{case}: {name} should be one array of shape {want.shape}, got a "
+                        f"{type(got).__name__} of {len(got)} pieces of different lengths; "
+                        f"pad them to the longest length, T_max = {want.shape[0]}")
             return f"{case}: {name} should be {_describe(want)}, got {type(got).__name__}"
     if got.shape != want.shape:
         return f"{case}: {name} should have shape {want.shape}, got shape {got.shape}"
@@ -85,6 +89,7 @@ def _compare(name, got, want, case) -> str | None:
 
 # ------------------------------------------------------------------ graders
 
+@graded
 def check_sliding_windows(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
     """Grade ``fn(series, window, horizon=1) -> (X, y)`` against the reference.
 
@@ -120,11 +125,14 @@ def check_sliding_windows(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
     return _verdict(problems, n_cases, "sliding_windows")
 
 
+@graded
 def check_pad_batch(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
     """Grade ``fn(seqs, pad_value=0) -> (padded, mask, lengths)`` against the reference.
 
     ``padded`` is time-major (T_max, B) with the inputs' integer dtype, ``mask``
-    is a boolean (T_max, B) array, ``lengths`` an integer (B,) array.
+    is a boolean (T_max, B) array, ``lengths`` an integer (B,) array. In every
+    case one real token equals ``pad_value`` (a padding id can occur in real
+    data, e.g. token 0), so a mask computed as ``padded != pad_value`` fails.
     """
     rng = np.random.default_rng(seed)
     problems = []
@@ -133,6 +141,7 @@ def check_pad_batch(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
         lens = rng.integers(1, 12, size=B)
         seqs = [rng.integers(1, 50, size=int(n)).astype(np.int64) for n in lens]
         pad_value = 0 if c % 2 == 0 else -1
+        seqs[int(rng.integers(B))][0] = pad_value      # a real token equal to the pad value
         case = f"lengths {lens.tolist()}, pad_value={pad_value}"
         refs = _pad_batch(seqs, pad_value)
         try:
@@ -147,8 +156,11 @@ def check_pad_batch(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
         for name, got, want in zip(("padded", "mask", "lengths"), out, refs):
             msg = _compare(name, got, want, case)
             if msg:
-                if name == "padded" and np.shape(got) == want.shape[::-1]:
+                if name == "padded" and getattr(got, "shape", None) == want.shape[::-1]:
                     msg += " (batch-major? the book is time-major: (T_max, B))"
+                if name == "mask" and _compare(name, got, refs[0] != pad_value, case) is None:
+                    msg += (f" (a real token can equal pad_value={pad_value}: build the mask "
+                            "from the lengths, not from the values)")
                 problems.append(msg)
                 break
     return _verdict(problems, n_cases, "pad_batch")

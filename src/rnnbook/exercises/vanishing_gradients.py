@@ -43,7 +43,7 @@ answer is reported, never raised.
 from __future__ import annotations
 
 import numpy as np
-from ._grading import describe as _describe
+from ._grading import describe as _describe, graded, is_real, to_numpy as _to_numpy
 
 __all__ = ["check_gradient_norms", "check_clip_by_global_norm", "reference_gradient_norms",
            "reference_clip_by_global_norm"]
@@ -55,16 +55,6 @@ RTOL_CLIP = 1e-5
 
 
 # ------------------------------------------------------------------ helpers
-
-def _to_numpy(a):
-    try:
-        import torch
-
-        if isinstance(a, torch.Tensor):
-            return a.detach().cpu().numpy()
-    except ImportError:  # pragma: no cover - torch is a dependency
-        pass
-    return a
 
 
 
@@ -176,6 +166,7 @@ def _rnn_cases(rng, n_cases):
     return out
 
 
+@graded
 def check_gradient_norms(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
     """Grade ``fn(hs, W_hh, g) -> dh`` (see the module docstring).
 
@@ -221,7 +212,7 @@ def check_gradient_norms(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
             n_wrong += 1
             problems.append(msg)
             got = _to_numpy(got)
-            if isinstance(got, np.ndarray) and got.shape == dh_auto.shape:
+            if is_real(got) and got.shape == dh_auto.shape:
                 for slip, hint in _slips(hs, W_hh, g):
                     if _rel(got, slip) < RTOL:
                         hints.append(hint)
@@ -275,6 +266,7 @@ def _clip_cases(rng, n_cases):
     return out
 
 
+@graded
 def check_clip_by_global_norm(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
     """Grade ``fn(grads, max_norm) -> clipped`` (see the module docstring).
 
@@ -322,7 +314,7 @@ def check_clip_by_global_norm(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
             for slip, hint in _clip_slips(grads, max_norm):
                 if slip is None:
                     continue
-                if all(isinstance(g, np.ndarray) and g.shape == s.shape
+                if all(is_real(g) and g.shape == s.shape
                        and _rel(g, s) < RTOL_CLIP for g, s in zip(got_np, slip)):
                     hints.append(hint)
     return _verdict(problems, n_wrong, hints, n_cases, what,
