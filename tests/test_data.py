@@ -183,3 +183,161 @@ def test_offline_copies_load_and_verify(no_network):
     assert len(values) == 3235 and str(dates[0]) == "1749-01" and values[0] == 96.7
     texts, labels = data.load_imdb("test")
     assert len(texts) == len(labels) > 0 and set(labels) == {0, 1}
+
+
+# ------------------------------------------------------------ no silent failures
+
+def _tree(root: Path, counts: dict[str, int]) -> None:
+    for sub, n in counts.items():
+        (root / sub).mkdir(parents=True, exist_ok=True)
+        for i in range(n):
+            (root / sub / f"{i}_1.txt").write_text("review")
+
+
+def test_incomplete_extracted_folder_is_reported(cache, no_network, monkeypatch):
+    _register(monkeypatch, name="pack", url="https://example.invalid/pack.tar.gz",
+              sha256=_sha(b"x"), filename="pack.tar.gz", folder="pack",
+              expected_files=(("pos", 3), ("neg", 3)))
+    _tree(cache / "pack", {"pos": 2})
+    with pytest.raises(data.DataUnavailableError) as err:
+        data.fetch("pack")
+    msg = str(err.value)
+    assert "pos has 2 of 3" in msg and "neg" in msg and "missing" in msg
+    assert str(cache / "pack") in msg and "Delete" in msg and "RNNBOOK_DATA" in msg
+    _tree(cache / "pack", {"pos": 3, "neg": 3})
+    assert data.fetch("pack") == cache / "pack"
+
+
+def test_imdb_folder_with_two_files_is_reported(cache, no_network):
+    _tree(cache / "aclImdb", {"train/pos": 1, "train/neg": 1})
+    with pytest.raises(data.DataUnavailableError, match=r"train/pos has 1 of 12,500"):
+        data.load_imdb("train")
+
+
+def test_imdb_expects_the_official_counts():
+    counts = dict(data.DATASETS["imdb"].expected_files)
+    assert counts == {f"{s}/{c}": 12_500 for s in ("train", "test") for c in ("pos", "neg")}
+
+
+def _pack(cache, monkeypatch, n=3):
+    blob = _tar_bytes([_file(f"pack/pos/{i}.txt", b"A") for i in range(n)])
+    _register(monkeypatch, name="pack", url="https://example.invalid/pack.tar.gz",
+              sha256=_sha(blob), filename="pack.tar.gz", folder="pack",
+              expected_files=(("pos", n),))
+    cache.mkdir(exist_ok=True)
+    (cache / "pack.tar.gz").write_bytes(blob)
+
+
+def test_extraction_accepts_a_folder_another_process_finished(cache, monkeypatch):
+    _pack(cache, monkeypatch)
+    real_replace = os.replace
+
+    def other_process_first(src, dst):        # the other process renames first
+        if Path(dst) == cache / "pack" and not Path(dst).exists():
+            _tree(cache / "pack", {"pos": 3})
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(data.os, "replace", other_process_first)
+    assert data.fetch("pack") == cache / "pack"
+    assert sorted(p.name for p in cache.iterdir()) == ["pack", "pack.tar.gz"]  # no temp left
+
+
+def test_concurrent_fetches_of_one_archive(cache, no_network, monkeypatch):
+    import threading
+
+    _pack(cache, monkeypatch, n=40)
+    results, errors = [], []
+
+    def work():
+        try:
+            results.append(data.fetch("pack"))
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and results == [cache / "pack"] * 6
+    assert len(list((cache / "pack" / "pos").iterdir())) == 40
+    assert sorted(p.name for p in cache.iterdir()) == ["pack", "pack.tar.gz"]
+
+
+def test_data_folder_that_is_a_file(tmp_path, monkeypatch, no_network):
+    not_a_folder = tmp_path / "data.txt"
+    not_a_folder.write_text("oops")
+    monkeypatch.setenv("RNNBOOK_DATA", str(not_a_folder))
+    _register(monkeypatch, name="toy", url="https://example.invalid/toy.txt",
+              sha256=_sha(b"x"), filename="toy.txt")
+    with pytest.raises(data.DataUnavailableError) as err:
+        data.fetch("toy")
+    msg = str(err.value)
+    assert "RNNBOOK_DATA" in msg and str(not_a_folder) in msg and "not a folder" in msg
+    assert no_network == []                        # refused before any download
+
+
+@pytest.mark.parametrize("make", ["mkstemp", "mkdtemp"])
+def test_read_only_data_folder(cache, monkeypatch, make):
+    """A folder we may not write to (simulated: the tests may run as root)."""
+    if make == "mkstemp":
+        src = cache.parent / "src.txt"
+        src.write_bytes(b"x")
+        _register(monkeypatch, name="toy", url=src.as_uri(), sha256=_sha(b"x"),
+                  filename="toy.txt")
+        name = "toy"
+    else:
+        _pack(cache, monkeypatch)
+        name = "pack"
+    cache.mkdir(exist_ok=True)
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(cache))
+
+    monkeypatch.setattr(data.tempfile, make, refuse)
+    with pytest.raises(data.DataUnavailableError) as err:
+        data.fetch(name)
+    msg = str(err.value)
+    assert "RNNBOOK_DATA" in msg and str(cache) in msg and "Permission denied" in msg
+
+
+def test_incomplete_read_is_wrapped(tmp_path, monkeypatch):
+    import http.client
+
+    class Truncated(io.BytesIO):
+        headers = {"Content-Length": "100"}
+
+        def read(self, n=-1):
+            raise http.client.IncompleteRead(b"partial", 93)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+    monkeypatch.setattr(urllib.request, "urlopen", lambda *a, **k: Truncated())
+    dest = tmp_path / "out" / "file.txt"
+    with pytest.raises(data.DataUnavailableError, match="IncompleteRead|partial"):
+        data.download("https://example.invalid/file.txt", dest, _sha(b"x"))
+    assert list(dest.parent.iterdir()) == []
+
+
+def test_stale_part_files_of_the_target_are_removed(tmp_path):
+    import time
+
+    src = tmp_path / "src.txt"
+    src.write_bytes(b"body")
+    out = tmp_path / "out"
+    out.mkdir()
+    stale = out / ".file.txt.dead1234.part"           # left by a killed download
+    fresh = out / ".file.txt.live5678.part"           # another download, still running
+    other = out / ".other.txt.dead9999.part"          # another target's
+    for p in (stale, fresh, other):
+        p.write_bytes(b"half")
+    old = time.time() - 2 * data.STALE_SECONDS
+    os.utime(stale, (old, old))
+    os.utime(other, (old, old))
+    data.download(src.as_uri(), out / "file.txt", _sha(b"body"))
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["file.txt", fresh.name, other.name])

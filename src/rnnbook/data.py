@@ -16,18 +16,31 @@ The rules, each covered by ``tests/test_data.py``:
   folder that is renamed into place when complete.
 * A data set whose archive unpacks to a folder may also be given as that
   folder, already extracted (this is how CI points the book at offline copies).
+  The folder is checked against the number of files each of its parts must
+  hold (``Dataset.expected_files``), so a partial copy is reported, not used.
+* Two processes may fetch the same data set at once: each downloads and
+  extracts into its own temporary file or folder, and the one that finishes
+  second uses the first one's result.
+* Temporary files and folders left behind by a killed run are removed by the
+  next run once they are older than :data:`STALE_SECONDS`.
 * Without network and without a cached copy, :class:`DataUnavailableError`
-  says which file is missing, where it comes from and where to put it.
+  says which file is missing, where it comes from and where to put it; every
+  network error (``URLError``, a timeout, ``http.client.IncompleteRead``...)
+  becomes this error. A cache folder that is a file or cannot be written also
+  raises it, saying to set ``RNNBOOK_DATA``.
 """
 
 from __future__ import annotations
 
 import csv
+import glob
 import hashlib
+import http.client
 import os
 import shutil
 import tarfile
 import tempfile
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -36,7 +49,7 @@ from pathlib import Path
 import numpy as np
 
 __all__ = [
-    "DATASETS", "Dataset", "DataUnavailableError", "ChecksumError", "data_dir",
+    "DATASETS", "Dataset", "DataUnavailableError", "ChecksumError", "STALE_SECONDS", "data_dir",
     "fetch", "download", "extract", "sha256sum",
     "load_text", "load_sunspots", "load_dinos", "load_imdb",
 ]
@@ -50,13 +63,23 @@ class ChecksumError(ValueError):
     """A file's SHA-256 differs from the pinned one."""
 
 
+#: A temporary download or extraction folder untouched for this many seconds was
+#: left by a killed run (a running download writes to its file every few ms).
+STALE_SECONDS = 3600
+#: What a failing download raises: no network, a timeout, a connection cut
+#: mid-transfer (http.client.IncompleteRead), a server error.
+_NETWORK_ERRORS = (urllib.error.URLError, http.client.HTTPException, OSError)
+
+
 @dataclass(frozen=True)
 class Dataset:
     """One downloadable file.
 
     ``filename`` is its path inside the cache folder. ``folder``, for archives,
     names the folder the archive unpacks to; when that folder is present the
-    archive itself is not needed.
+    archive itself is not needed. ``expected_files`` lists, for such a folder,
+    ``(subfolder, n)`` pairs: a complete copy holds exactly ``n`` ``*.txt``
+    files in each ``subfolder``.
     """
 
     name: str
@@ -65,6 +88,7 @@ class Dataset:
     filename: str
     folder: str | None = None
     cite: str = ""
+    expected_files: tuple[tuple[str, int], ...] = ()
 
 
 DATASETS: dict[str, Dataset] = {
@@ -90,7 +114,13 @@ DATASETS: dict[str, Dataset] = {
         Dataset("imdb",
                 "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz",
                 "c40f74a18d3b61f90feba1e17730e0d38e8b97c05fde7008942e91923d1658fe",
-                "aclImdb_v1.tar.gz", folder="aclImdb", cite="maas2011learning"),
+                "aclImdb_v1.tar.gz", folder="aclImdb", cite="maas2011learning",
+                # 12,500 labelled reviews per split and class (Maas et al. 2011). The
+                # 50,000 unlabelled ones in train/unsup are not read by load_imdb, and
+                # offline copies keep only a few of them, so they are not counted.
+                expected_files=tuple((f"{split}/{label}", 12_500)
+                                     for split in ("train", "test")
+                                     for label in ("pos", "neg"))),
     ]
 }
 
@@ -113,20 +143,25 @@ def sha256sum(path: str | os.PathLike) -> str:
 def download(url: str, dest: str | os.PathLike, sha256: str, *, timeout: float = 60) -> Path:
     """Download ``url`` to ``dest`` atomically, verifying its SHA-256.
 
-    The bytes go to a temporary file beside ``dest``; only a file whose
-    checksum matches is renamed to ``dest``. Raises :class:`ChecksumError` on a
-    mismatch and :class:`DataUnavailableError` when the network fails; in both
-    cases no file is left behind.
+    The bytes go to a temporary file beside ``dest`` (a unique name, so that
+    two processes never share one); only a file whose checksum matches is
+    renamed to ``dest``. Raises :class:`ChecksumError` on a mismatch and
+    :class:`DataUnavailableError` when the network fails or the folder cannot
+    be written; in every case no file is left behind.
     """
     dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
+    _writable_folder(dest.parent)
+    _remove_stale(dest.parent, f".{dest.name}.", ".part")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
+    except OSError as err:
+        raise DataUnavailableError(_folder_message(dest.parent, err)) from err
     try:
         with os.fdopen(fd, "wb") as out:
             try:
                 with urllib.request.urlopen(url, timeout=timeout) as response:
                     _copy_with_progress(response, out, dest.name)
-            except (urllib.error.URLError, OSError) as err:
+            except _NETWORK_ERRORS as err:
                 raise DataUnavailableError(_offline_message(dest, url, err)) from err
         got = sha256sum(tmp)
         if got != sha256:
@@ -153,10 +188,54 @@ def _copy_with_progress(response, out, label: str) -> None:
 
 def _offline_message(dest: Path, url: str, err: Exception) -> str:
     return (
-        f"Could not download {dest.name!r} from {url} ({err}). "
+        f"Could not download {dest.name!r} from {url} ({type(err).__name__}: {err}). "
         f"Without network, download it on another machine and save it as {dest} "
         f"(or set RNNBOOK_DATA to a folder that holds {dest.name!r})."
     )
+
+
+def _folder_message(folder: Path, err: Exception) -> str:
+    blocker = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        what = f"is not a folder ({blocker} is a file)"
+    else:
+        what = "cannot be written"
+    return (
+        f"The data folder {folder} {what}: {err}. Set the environment variable "
+        "RNNBOOK_DATA to a folder you can write to (in a shell: export "
+        "RNNBOOK_DATA=~/rnnbook-data; in Python, before fetching: "
+        "os.environ['RNNBOOK_DATA'] = ...), or put the files there by hand."
+    )
+
+
+def _writable_folder(folder: Path) -> None:
+    """Create ``folder`` if needed; a clear error if it is a file or cannot be made."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:   # FileExistsError (a file), NotADirectoryError, PermissionError
+        raise DataUnavailableError(_folder_message(folder, err)) from err
+
+
+def _remove_stale(folder: Path, prefix: str, suffix: str = "") -> None:
+    """Remove the temporary files or folders ``prefix<random>suffix`` of a killed run.
+
+    Only those untouched for :data:`STALE_SECONDS`: a younger one may belong to
+    a download or extraction running in another process. ``<random>`` is the
+    dot-free part that :mod:`tempfile` adds, so ``.a.txt.*`` does not match the
+    temporary files of ``a.txt.gz``.
+    """
+    cutoff = time.time() - STALE_SECONDS
+    for p in folder.glob(glob.escape(prefix) + "*" + suffix):
+        middle = p.name[len(prefix):len(p.name) - len(suffix)]
+        try:
+            if "." in middle or p.lstat().st_mtime >= cutoff:
+                continue
+            if p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p)
+            else:
+                p.unlink()
+        except OSError:       # removed meanwhile, or not ours to remove
+            pass
 
 
 def extract(archive: str | os.PathLike, dest_dir: str | os.PathLike, folder: str) -> Path:
@@ -165,13 +244,19 @@ def extract(archive: str | os.PathLike, dest_dir: str | os.PathLike, folder: str
     Uses tarfile's ``data`` filter, which refuses absolute paths, ``..``
     components, links that point outside the destination and device files.
     The archive is unpacked into a temporary folder inside ``dest_dir`` and
-    ``folder`` is renamed into place only when extraction has finished.
-    Returns ``dest_dir / folder``.
+    ``folder`` is renamed into place only when extraction has finished. If
+    another process renamed its own extraction into place first, that one is
+    kept and this one discarded. Returns ``dest_dir / folder``.
     """
     dest_dir = Path(dest_dir)
     if not hasattr(tarfile, "data_filter"):  # pragma: no cover - Python < 3.10.12
         raise RuntimeError("safe extraction needs Python >= 3.11.4 (tarfile data filter)")
-    tmp = Path(tempfile.mkdtemp(prefix=".extract-", dir=dest_dir))
+    prefix = f".{folder}.extract-"
+    _remove_stale(dest_dir, prefix)
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=prefix, dir=dest_dir))
+    except OSError as err:
+        raise DataUnavailableError(_folder_message(dest_dir, err)) from err
     try:
         with tarfile.open(archive) as tar:
             tar.extractall(tmp, filter="data")
@@ -179,23 +264,49 @@ def extract(archive: str | os.PathLike, dest_dir: str | os.PathLike, folder: str
             found = sorted(p.name for p in tmp.iterdir())
             raise ValueError(f"{archive} should unpack to a folder {folder!r}, found {found}")
         target = dest_dir / folder
-        os.replace(tmp / folder, target)
+        try:
+            os.replace(tmp / folder, target)
+        except OSError:         # "Directory not empty": another process was first
+            if not target.is_dir():
+                raise
         return target
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def _complete(spec: Dataset, folder: Path) -> Path:
+    """Return ``folder`` if it holds ``spec.expected_files``, else say what is missing."""
+    problems = []
+    for sub, n in spec.expected_files:
+        part = folder / sub
+        if not part.is_dir():
+            problems.append(f"{sub}/ is missing")
+            continue
+        with os.scandir(part) as entries:
+            got = sum(1 for e in entries if e.name.endswith(".txt"))
+        if got != n:
+            problems.append(f"{sub} has {got:,} of {n:,} files")
+    if problems:
+        raise DataUnavailableError(
+            f"The data set {spec.name!r} in {folder} is incomplete: {'; '.join(problems)}. "
+            f"Delete the folder {folder} and run again to download and extract {spec.url}, "
+            "or set RNNBOOK_DATA to a folder that holds a complete copy."
+        )
+    return folder
+
+
 def fetch(name: str) -> Path:
     """Return the local path of data set ``name``, downloading it if needed.
 
-    For an archive with a ``folder``, returns the extracted folder.
+    For an archive with a ``folder``, returns the extracted folder, after
+    checking that it is complete.
     """
     if name not in DATASETS:
         raise KeyError(f"unknown data set {name!r}; known: {sorted(DATASETS)}")
     spec = DATASETS[name]
     root = data_dir()
     if spec.folder and (root / spec.folder).is_dir():
-        return root / spec.folder
+        return _complete(spec, root / spec.folder)
     path = root / spec.filename
     if path.exists():
         got = sha256sum(path)
@@ -207,7 +318,7 @@ def fetch(name: str) -> Path:
     else:
         download(spec.url, path, spec.sha256)
     if spec.folder:
-        return extract(path, root, spec.folder)
+        return _complete(spec, extract(path, root, spec.folder))
     return path
 
 
