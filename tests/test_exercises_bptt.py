@@ -60,7 +60,7 @@ def solution_from_notebook():
     text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
     block = text.split(":::{solution} ex-bptt-1", 1)[1].split(":::", 1)[0]
     source = re.search(r"```python\n(.*?)```", block, re.S).group(1)
-    namespace = {"np": np, "check_rnn_backward": lambda fn: None}
+    namespace = {"S": 0, "np": np, "check_rnn_backward": lambda fn: None}  # S: the chapter's seed
     exec(source, namespace)  # noqa: S102 - our own notebook
     return namespace["my_rnn_backward"]
 
@@ -139,7 +139,7 @@ def test_every_solution_in_the_chapter_runs(capsys):
         blocks += re.findall(r"```python\n(.*?)```", body, re.S)
     assert len(blocks) >= 3
     for source in blocks:
-        namespace = {"np": np, "rnn_forward": rnn_forward, "rnn_backward": rnn_backward,
+        namespace = {"S": 0, "np": np, "rnn_forward": rnn_forward, "rnn_backward": rnn_backward,
                      "check_rnn_backward": check_rnn_backward}
         exec(source, namespace)  # noqa: S102 - our own notebook
     assert "not yet" not in capsys.readouterr().out

@@ -29,7 +29,8 @@ def solution_code(label: str) -> str:
 
 
 def run_solution(label: str, **names) -> dict:
-    namespace = {"np": np, "torch": torch, "nn": nn, "rnn_forward": rnn_forward,
+    # S: the chapter's effective seed (info["seed"]), which solutions derive theirs from.
+    namespace = {"S": 0, "np": np, "torch": torch, "nn": nn, "rnn_forward": rnn_forward,
                  "check_rnn_step": lambda fn: None, "check_rnn_forward": lambda fn: None,
                  **names}
     exec(solution_code(label), namespace)  # noqa: S102 - our own notebook
