@@ -56,6 +56,14 @@ def _set_bias(b_ih: torch.Tensor, b_hh: torch.Tensor, block: slice, value) -> No
     b_hh[block] = 0.0
 
 
+def _constant_gate_bias_(rnn: nn.Module, kind: str, gate: int, value: float) -> nn.Module:
+    """Set the effective bias of gate number ``gate`` to ``value`` in every layer and direction."""
+    for _, w_hh, b_ih, b_hh in _layers(rnn, kind):
+        H = w_hh.shape[1]
+        _set_bias(b_ih, b_hh, slice(gate * H, (gate + 1) * H), float(value))
+    return rnn
+
+
 def _log_uniform(H: int, T_max: float, generator, like: torch.Tensor) -> torch.Tensor:
     """H draws of log(u), u ~ U[1, T_max - 1]."""
     if not T_max > 2:
@@ -106,10 +114,7 @@ def forget_bias_(lstm: nn.Module, b_f: float) -> nn.Module:
     1 (the value Jozefowicz et al. 2015 recommend) and 0.95 at 3. The other
     gates' biases are left as they are.
     """
-    for _, w_hh, b_ih, b_hh in _layers(lstm, "LSTM"):
-        H = w_hh.shape[1]
-        _set_bias(b_ih, b_hh, slice(H, 2 * H), float(b_f))
-    return lstm
+    return _constant_gate_bias_(lstm, "LSTM", 1, b_f)
 
 
 @torch.no_grad()
@@ -150,10 +155,7 @@ def update_bias_(gru: nn.Module, b_z: float) -> nn.Module:
     the other way round, h_t = z_t ⊙ n_t + (1 - z_t) ⊙ h_{t-1}; there a
     negative bias would keep the state.
     """
-    for _, w_hh, b_ih, b_hh in _layers(gru, "GRU"):
-        H = w_hh.shape[1]
-        _set_bias(b_ih, b_hh, slice(H, 2 * H), float(b_z))
-    return gru
+    return _constant_gate_bias_(gru, "GRU", 1, b_z)
 
 
 @torch.no_grad()
