@@ -6,7 +6,16 @@ Subpackages and modules (one concept each):
 - :mod:`rnnbook.torch`    -- ``RNN``, ``LSTM``, ``GRU`` modules, drop-in for ``torch.nn``.
 - :mod:`rnnbook.gradcheck`-- numerical gradient checking.
 - :mod:`rnnbook.clip`     -- gradient clipping by value and by global norm.
-- :mod:`rnnbook.runtime`  -- the execution budget (quick/full), device and seeding.
+- :mod:`rnnbook.runtime`  -- the execution budget (quick/full), device, seeding
+                             (``RNNBOOK_SEED``, ``RNNBOOK_ONEDNN``) and ``claim``.
+- :mod:`rnnbook.tasks`    -- synthetic long-range tasks and their exact baselines.
+- :mod:`rnnbook.models`   -- ``SequenceClassifier``: a recurrent layer and a read-out.
+- :mod:`rnnbook.train`    -- ``fit``: a seeded training loop with a progress bar.
+- :mod:`rnnbook.init`     -- identity (IRNN), forget-bias, chrono and update-bias initialisations.
+- :mod:`rnnbook.ensemble` -- many seeds and learning rates trained as one stacked model.
+- :mod:`rnnbook.bench`    -- the benchmark of the implementations against ``torch.nn``.
+- :mod:`rnnbook.diagram`  -- the diagrams drawn by code.
+- :mod:`rnnbook.exercises`-- the graders of the chapters' exercises.
 - :mod:`rnnbook.data`     -- verified, atomic downloads and the book's data sets.
 - :mod:`rnnbook.style`    -- the book's figure style.
 """
