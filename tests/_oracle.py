@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from rnnbook.numpy import params_from_torch
+
 LAYERS = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}
 
 
@@ -18,8 +20,7 @@ def make_layer(kind, D, H, dtype=torch.float64, seed=0, nonlinearity="tanh", bia
 
 def numpy_params(layer):
     """state_dict with the ``_l0`` suffix stripped, as NumPy arrays."""
-    return {k[: -len("_l0")]: v.detach().cpu().numpy().copy()
-            for k, v in layer.state_dict().items()}
+    return params_from_torch(layer)
 
 
 def random_problem(kind, T, B, D, H, dtype=np.float64, seed=0, with_state=True,

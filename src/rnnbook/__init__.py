@@ -15,7 +15,7 @@ Subpackages and modules (one concept each):
 - :mod:`rnnbook.ensemble` -- many seeds and learning rates trained as one stacked model.
 - :mod:`rnnbook.bench`    -- the benchmark of the implementations against ``torch.nn``.
 - :mod:`rnnbook.diagram`  -- the diagrams drawn by code.
-- :mod:`rnnbook.exercises`-- the graders of the chapters' exercises.
+- :mod:`rnnbook.graders`-- the graders of the chapters' exercises.
 - :mod:`rnnbook.data`     -- verified, atomic downloads and the book's data sets.
 - :mod:`rnnbook.style`    -- the book's figure style.
 """

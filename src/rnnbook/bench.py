@@ -104,8 +104,7 @@ def _numpy_functions(model):
 
 def _numpy_runners(model, layer, x, dy):
     forward, backward = _numpy_functions(model)
-    params = {k[: -len("_l0")]: v.detach().numpy().copy()
-              for k, v in layer.state_dict().items()}
+    params = params_from_torch(layer)
     xn, dyn = x.numpy().copy(), dy.numpy().copy()
 
     def fwd():
@@ -118,16 +117,33 @@ def _numpy_runners(model, layer, x, dy):
     return fwd, fwd_bwd
 
 
-def _median_times(fns: dict, repeats: int, warmup: int) -> dict:
-    """Median seconds per callable, running them in turns."""
+def timings(fns: dict, repeats: int = 7, warmup: int = 1, sync=None) -> dict:
+    """Seconds per call of each callable in ``fns``, interleaved: ``{name: [t_1, ..., t_repeats]}``.
+
+    The callables run in turns (a, b, c, a, b, c, ...) so that a change of load
+    on the machine affects them all alike; the first ``warmup`` rounds are not
+    recorded. ``sync`` (for example ``torch.cuda.synchronize``) is called before
+    each clock reading, so that asynchronous GPU work is counted.
+    """
+    if repeats < 1 or warmup < 0:
+        raise ValueError(f"timings: need repeats >= 1 and warmup >= 0, got {repeats} and {warmup}")
     times = {k: [] for k in fns}
     for r in range(warmup + repeats):
         for k, fn in fns.items():
+            if sync is not None:
+                sync()
             t0 = time.perf_counter()
             fn()
+            if sync is not None:
+                sync()
             if r >= warmup:
                 times[k].append(time.perf_counter() - t0)
-    return {k: statistics.median(v) for k, v in times.items()}
+    return times
+
+
+def median_times(fns: dict, repeats: int = 7, warmup: int = 1, sync=None) -> dict:
+    """Median seconds per call of each callable, measured by :func:`timings`."""
+    return {k: statistics.median(v) for k, v in timings(fns, repeats, warmup, sync).items()}
 
 
 def run(T: int = 100, B: int = 64, D: int = 64, H: int = 128, repeats: int = 7,
@@ -177,7 +193,7 @@ def run(T: int = 100, B: int = 64, D: int = 64, H: int = 128, repeats: int = 7,
                     ok[impl] = pair[phase]
                 except Exception as e:
                     errors[impl] = f"{type(e).__name__}: {e}"
-            for impl, t in _median_times(ok, repeats, warmup).items():
+            for impl, t in median_times(ok, repeats, warmup).items():
                 timed.setdefault(impl, [None, None])[phase] = t
         f_fwd, f_fb = flops(model, T, B, D, H)
         t_ref = timed.get("torch.nn", [None, None])

@@ -93,6 +93,26 @@ def numerical_gradient(f: Callable, x: np.ndarray, eps: float = 1e-6,
     return grad.reshape(x.shape) if indices is None else grad
 
 
+def rel_err(a, b) -> float:
+    """Normwise relative error of ``a`` against the reference ``b``: ‖a − b‖ / ‖b‖.
+
+    Frobenius norms over all entries, in float64; arrays, tensors and numbers
+    are accepted (tensors are detached and moved to the CPU). When ``b`` is all
+    zeros the absolute error ‖a − b‖ is returned. Shapes must match.
+    """
+    a, b = _as_float64(a), _as_float64(b)
+    if a.shape != b.shape:
+        raise ValueError(f"rel_err: a has shape {a.shape} and b has shape {b.shape}; they must match")
+    den = np.linalg.norm(b)
+    return float(np.linalg.norm(a - b) / (den if den > 0 else 1.0))
+
+
+def _as_float64(v) -> np.ndarray:
+    if hasattr(v, "detach"):                     # a torch tensor
+        v = v.detach().cpu().double().numpy()
+    return np.asarray(v, dtype=np.float64)
+
+
 def _rel(a: np.ndarray, n: np.ndarray) -> float:
     return float(np.linalg.norm(a - n) / max(np.linalg.norm(a) + np.linalg.norm(n), _TINY))
 

@@ -24,8 +24,7 @@ Every kind comes at two levels, with the same conventions:
 ``GRU`` without the ``_l0`` suffix (``weight_ih``, ``weight_hh``, ``bias_ih``,
 ``bias_hh``), so trained PyTorch weights load directly::
 
-    params = {k.removesuffix("_l0"): v.detach().numpy()
-              for k, v in layer.state_dict().items()}
+    params = params_from_torch(layer)          # layer=, reverse= pick one of a stack
 
 ``grads`` has the keys of ``params``.  float32 and float64 both work; all
 arrays must share one dtype.  Bad shapes, keys or dtypes raise ``ValueError``
@@ -35,10 +34,12 @@ with a message giving the expected and the received value.
 from .gru import gru_backward, gru_cell_backward, gru_cell_forward, gru_forward
 from .lstm import (lstm_backward, lstm_cell_backward, lstm_cell_forward,
                    lstm_forward)
+from .params import params_from_torch
 from .rnn import rnn_backward, rnn_cell_backward, rnn_cell_forward, rnn_forward
 
 __all__ = [
     "rnn_forward", "rnn_backward", "rnn_cell_forward", "rnn_cell_backward",
     "lstm_forward", "lstm_backward", "lstm_cell_forward", "lstm_cell_backward",
     "gru_forward", "gru_backward", "gru_cell_forward", "gru_cell_backward",
+    "params_from_torch",
 ]

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from rnnbook.exercises.lstm import check_forget_bias, check_lstm_step
+from rnnbook.graders.lstm import check_forget_bias, check_lstm_step
 
 
 # ------------------------------------------------------------------ one LSTM step

@@ -8,7 +8,7 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 import rnnbook.torch
-from rnnbook.exercises.deep_bidirectional import (
+from rnnbook.graders.deep_bidirectional import (
     PADDED_VARIANTS,
     VARIANTS,
     bidirectional_variant,

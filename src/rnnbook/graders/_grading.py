@@ -1,4 +1,4 @@
-"""What every grader in :mod:`rnnbook.exercises` says: how a value looks, and the verdict.
+"""What every grader in :mod:`rnnbook.graders` says: how a value looks, and the verdict.
 
 A grader must answer every answer with a verdict, never with a traceback:
 :func:`graded` turns anything that escapes a grader's own checks (an object

@@ -12,7 +12,7 @@ import pytest
 import torch
 from torch import nn
 
-from rnnbook.exercises.rnn import check_rnn_forward, check_rnn_step
+from rnnbook.graders.rnn import check_rnn_forward, check_rnn_step
 from rnnbook.numpy import rnn_forward
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "book" / "rnn.ipynb"

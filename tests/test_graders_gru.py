@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from rnnbook.exercises.gru import VARIANTS, check_gru_step, gru_step_variant
+from rnnbook.graders.gru import VARIANTS, check_gru_step, gru_step_variant
 from rnnbook.numpy import gru_cell_forward
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from rnnbook.exercises.long_range import check_adding_problem, check_count_params
+from rnnbook.graders.long_range import check_adding_problem, check_count_params
 from rnnbook.tasks import adding_problem
 
 

@@ -16,15 +16,15 @@ import pytest
 import torch
 
 sys.path.insert(0, os.path.dirname(__file__))
-import test_exercises_bptt as t_bptt  # noqa: E402
-import test_exercises_deep_bidirectional as t_bi  # noqa: E402
-import test_exercises_gru as t_gru  # noqa: E402
-import test_exercises_long_range as t_long  # noqa: E402
-import test_exercises_lstm as t_lstm  # noqa: E402
-import test_exercises_rnn as t_rnn  # noqa: E402
-import test_exercises_sequence_data as t_seq  # noqa: E402
-import test_exercises_vanishing_gradients as t_vg  # noqa: E402
-from rnnbook.exercises import (bptt, deep_bidirectional, gru, long_range, lstm, rnn,  # noqa: E402
+import test_graders_bptt as t_bptt  # noqa: E402
+import test_graders_deep_bidirectional as t_bi  # noqa: E402
+import test_graders_gru as t_gru  # noqa: E402
+import test_graders_long_range as t_long  # noqa: E402
+import test_graders_lstm as t_lstm  # noqa: E402
+import test_graders_rnn as t_rnn  # noqa: E402
+import test_graders_sequence_data as t_seq  # noqa: E402
+import test_graders_vanishing_gradients as t_vg  # noqa: E402
+from rnnbook.graders import (bptt, deep_bidirectional, gru, long_range, lstm, rnn,  # noqa: E402
                                sequence_data, vanishing_gradients)
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rnnbook.exercises.bptt import check_rnn_backward
+from rnnbook.graders.bptt import check_rnn_backward
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "book" / "bptt.ipynb"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from rnnbook.exercises.sequence_data import check_pad_batch, check_sliding_windows
+from rnnbook.graders.sequence_data import check_pad_batch, check_sliding_windows
 
 
 # ----------------------------------------------------------- sliding windows

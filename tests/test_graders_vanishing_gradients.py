@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import torch
 
-from rnnbook.exercises.vanishing_gradients import (
+from rnnbook.graders.vanishing_gradients import (
     check_clip_by_global_norm,
     check_gradient_norms,
 )
