@@ -11,6 +11,8 @@ from rnnbook.graders.sequence_data import check_pad_batch, check_sliding_windows
 # ----------------------------------------------------------- sliding windows
 
 def windows_loop(series, window, horizon=1):
+    if len(series) - window - horizon + 1 < 1:
+        raise ValueError("series too short")
     X, y = [], []
     for i in range(len(series) - window - horizon + 1):
         X.append(series[i:i + window])
@@ -23,6 +25,8 @@ def windows_strided(series, window, horizon=1):
     view = np.lib.stride_tricks.sliding_window_view(series, window, axis=0)  # (N', [D,] window)
     view = np.moveaxis(view, -1, 1)
     n = len(series) - window - horizon + 1
+    if n < 1:
+        raise ValueError("series too short")
     return view[:n].copy(), series[window + horizon - 1:].copy()
 
 
@@ -39,6 +43,12 @@ def windows_too_many(series, window, horizon=1):  # one extra window without a t
     n = len(series) - window + 1
     X = np.array([series[i:i + window] for i in range(n)])
     return X, series[window + horizon - 1:]
+
+
+def windows_no_error_when_short(series, window, horizon=1):  # returns empty arrays instead
+    n = max(len(series) - window - horizon + 1, 0)
+    X = np.array([series[i:i + window] for i in range(n)])
+    return X, series[window + horizon - 1:window + horizon - 1 + n]
 
 
 def windows_float32(series, window, horizon=1):
@@ -62,6 +72,12 @@ def test_sliding_windows_rejects_wrong(capsys):
         assert check_sliding_windows(wrong) is False, wrong.__name__
     out = capsys.readouterr().out
     assert "not yet" in out and "shape" in out and "raised NotImplementedError" in out
+
+
+def test_sliding_windows_requires_value_error_when_too_short(capsys):
+    assert check_sliding_windows(windows_no_error_when_short) is False
+    out = capsys.readouterr().out
+    assert "not yet: 1 of" in out and "should raise ValueError" in out and "too short" in out
 
 
 # ----------------------------------------------------------- padding
@@ -145,3 +161,14 @@ def test_pad_batch_rejects_mask_from_pad_value(capsys):
     assert check_pad_batch(pad_mask_from_values) is False
     out = capsys.readouterr().out
     assert "mask" in out and "from the lengths" in out
+
+
+def pad_int32(seqs, pad_value=0):  # right values, but not the inputs' dtype (int64)
+    p, m, n = pad_loop(seqs, pad_value)
+    return p.astype(np.int32), m, n
+
+
+def test_pad_batch_keeps_the_inputs_dtype(capsys):
+    assert check_pad_batch(pad_int32) is False
+    out = capsys.readouterr().out
+    assert "dtype int64" in out and "int32" in out

@@ -4,8 +4,9 @@
     ``fn(series, window, horizon=1) -> (X, y)`` turns one series of shape (T,)
     or (T, D) into a supervised data set: ``X[i] = series[i : i + window]`` and
     ``y[i] = series[i + window + horizon - 1]``, for every ``i`` with a target
-    inside the series, ``N = T - window - horizon + 1`` rows in all. This is the
-    "windowed data set" of Moroney's course on time series.
+    inside the series, ``n = T - window - horizon + 1`` rows in all, and a
+    ``ValueError`` when ``n < 1``. This is the "windowed data set" of Moroney's
+    course on time series.
 ``check_pad_batch(fn)``
     ``fn(seqs, pad_value=0) -> (padded, mask, lengths)`` pads a list of 1-D
     integer arrays of different lengths into one time-major array of shape
@@ -68,8 +69,8 @@ def _compare(name, got, want, case) -> str | None:
         return f"{case}: {name} should have shape {want.shape}, got shape {got.shape}"
     if want.dtype == bool and got.dtype != bool:
         return f"{case}: {name} should have dtype bool, got {got.dtype}"
-    if want.dtype.kind in "iu" and got.dtype.kind not in "iu":
-        return f"{case}: {name} should have an integer dtype like {want.dtype}, got {got.dtype}"
+    if want.dtype.kind in "iu" and got.dtype != want.dtype:
+        return f"{case}: {name} should have the inputs' integer dtype {want.dtype}, got {got.dtype}"
     if want.dtype.kind == "f" and got.dtype != want.dtype:
         return f"{case}: {name} should keep the series' dtype {want.dtype}, got {got.dtype}"
     if want.dtype.kind == "b":
@@ -94,8 +95,10 @@ def check_sliding_windows(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
     """Grade ``fn(series, window, horizon=1) -> (X, y)`` against the reference.
 
     Cases mix 1-D series (T,) and 2-D series (T, D), float32 and float64,
-    ``horizon=1`` passed implicitly and explicit horizons > 1. Returns True
-    when every case matches exactly (the windows are copies, not arithmetic).
+    ``horizon=1`` passed implicitly and explicit horizons > 1; one more case
+    is a series too short for a single window and target, which must raise
+    ``ValueError``. Returns True when every case matches exactly (the windows
+    are copies, not arithmetic).
     """
     rng = np.random.default_rng(seed)
     problems = []
@@ -122,7 +125,20 @@ def check_sliding_windows(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
             if msg:
                 problems.append(msg)
                 break
-    return _verdict(problems, n_cases, "sliding_windows")
+    # A series too short for one window and its target: no data set, a clear error.
+    window, horizon = 5, 2
+    short = rng.normal(size=window + horizon - 1)
+    case = f"series ({len(short)},), window={window}, horizon={horizon} (too short)"
+    try:
+        out = fn(short.copy(), window, horizon)
+    except ValueError:
+        pass
+    except Exception as err:  # noqa: BLE001 - report, never raise
+        problems.append(f"{case}: should raise ValueError, raised {type(err).__name__}: {err}")
+    else:
+        problems.append(f"{case}: should raise ValueError (no window has a target), "
+                        f"returned {_describe(out)}")
+    return _verdict(problems, n_cases + 1, "sliding_windows")
 
 
 @graded
