@@ -99,17 +99,19 @@ def assert_close(name, got, want, tol):
     assert e <= tol, f"{name}: relative error {e:.3g} > {tol:g}"
 
 
-def numpy_api(kind):
-    """(forward, backward, cell_forward, cell_backward) of ``rnnbook.numpy``."""
-    import rnnbook.numpy as rn
+def numpy_api(kind, impl="numpy"):
+    """(forward, backward, cell_forward, cell_backward) of ``rnnbook.numpy`` or ``rnnbook.fast``."""
+    import rnnbook.fast
+    import rnnbook.numpy
 
-    return tuple(getattr(rn, f"{kind}_{name}")
+    module = {"numpy": rnnbook.numpy, "fast": rnnbook.fast}[impl]
+    return tuple(getattr(module, f"{kind}_{name}")
                  for name in ("forward", "backward", "cell_forward", "cell_backward"))
 
 
-def numpy_run(kind, params, prob, **kw):
-    """Forward and backward of the NumPy implementation, as a dict like torch_reference."""
-    fwd, bwd, _, _ = numpy_api(kind)
+def numpy_run(kind, params, prob, impl="numpy", **kw):
+    """Forward and backward of a NumPy implementation, as a dict like torch_reference."""
+    fwd, bwd, _, _ = numpy_api(kind, impl)
     y, state_T, cache = fwd(prob["x"], prob["state0"], params, **kw)
     dx, dstate0, grads = bwd(prob["dy"], prob["dstate_T"], cache)
     return {"y": y, "state_T": state_T, "dx": dx, "dstate0": dstate0, "grads": grads}
@@ -124,10 +126,10 @@ def compare(kind, got, want, tol):
         assert_close(f"grads[{key!r}]", got["grads"][key], value, tol)
 
 
-def loss_fn(kind, inputs, prob, **kw):
+def loss_fn(kind, inputs, prob, impl="numpy", **kw):
     """The scalar loss of torch_reference, as a function of a dict holding
     the parameters, ``x`` and the initial state (``h0`` and ``c0`` for lstm)."""
-    fwd = numpy_api(kind)[0]
+    fwd = numpy_api(kind, impl)[0]
     params = {k: v for k, v in inputs.items() if k.startswith(("weight", "bias"))}
     state0 = (inputs["h0"], inputs["c0"]) if kind == "lstm" else inputs["h0"]
     y, state_T, _ = fwd(inputs["x"], state0, params, **kw)

@@ -15,7 +15,6 @@ import numpy as np
 import pytest
 import torch
 
-sys.path.insert(0, os.path.dirname(__file__))
 import test_graders_bptt as t_bptt  # noqa: E402
 import test_graders_deep_bidirectional as t_bi  # noqa: E402
 import test_graders_gru as t_gru  # noqa: E402

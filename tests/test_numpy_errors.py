@@ -7,7 +7,6 @@ import sys
 import numpy as np
 import pytest
 
-sys.path.insert(0, os.path.dirname(__file__))
 import _oracle as O  # noqa: E402
 
 KINDS = ["rnn", "lstm", "gru"]

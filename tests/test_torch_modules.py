@@ -248,8 +248,10 @@ def test_validation_like_torch_nn():
         rt.RNN(D, H, proj_size=2)
     with pytest.raises(TypeError):
         rt.LSTM(D, H, bias=1)
-    with pytest.raises(NotImplementedError):
-        rt.LSTM(D, H, proj_size=2)
+    with pytest.raises(ValueError, match="smaller than hidden_size"):
+        rt.LSTM(D, H, proj_size=H)
+    with pytest.raises(ValueError, match="positive integer or zero"):
+        rt.LSTM(D, H, proj_size=-1)
     m = rt.LSTM(D, H, num_layers=2)
     with pytest.raises(ValueError):
         m(torch.randn(1, T, B, D))
@@ -358,3 +360,42 @@ def test_valid_arguments_still_accepted():
     for kw in (dict(dropout=0), dict(dropout=1, num_layers=2), dict(dropout=0.25, num_layers=2),
                dict(num_layers=3, bidirectional=True, batch_first=True, bias=False)):
         rt.GRU(D, H, **kw)
+
+
+P = 4   # projection size, < H
+
+
+@pytest.mark.parametrize("layers,bidirectional,batch_first,with_state",
+                         list(itertools.product((1, 2), (False, True), (False, True), (False, True))))
+@pytest.mark.parametrize("bias", [True, False])
+def test_lstm_projection_matches_torch_nn(layers, bidirectional, batch_first, with_state, bias):
+    """proj_size > 0 (Sak et al. 2014): h_t = W_hr (o_t ⊙ tanh c_t), as torch.nn.LSTM."""
+    ours, ref = pair("lstm", num_layers=layers, bidirectional=bidirectional,
+                     batch_first=batch_first, bias=bias, proj_size=P)
+    assert list(ours.state_dict()) == list(ref.state_dict())
+    assert all(ours.state_dict()[k].shape == v.shape for k, v in ref.state_dict().items())
+    assert ours.weight_hr_l0.shape == (P, H) and ours.weight_hh_l0.shape == (4 * H, P)
+    x = torch.randn((B, T, D) if batch_first else (T, B, D), dtype=torch.float64)
+    state = None
+    if with_state:
+        n = layers * (2 if bidirectional else 1)
+        g = torch.Generator().manual_seed(3)
+        state = (torch.randn(n, B, P, dtype=torch.float64, generator=g),
+                 torch.randn(n, B, H, dtype=torch.float64, generator=g))
+    assert_same("lstm", ours, ref, x, state)
+    y, (h_n, c_n) = ours(x)
+    assert y.shape[-1] == P * (2 if bidirectional else 1)
+    assert h_n.shape[-1] == P and c_n.shape[-1] == H
+
+
+def test_lstm_projection_same_init_and_bad_state():
+    torch.manual_seed(5)
+    ref = torch.nn.LSTM(D, H, proj_size=P, num_layers=2)
+    torch.manual_seed(5)
+    ours = rt.LSTM(D, H, proj_size=P, num_layers=2)
+    for (k, a), b in zip(ref.state_dict().items(), ours.state_dict().values()):
+        torch.testing.assert_close(a, b, rtol=0, atol=0, msg=k)
+    assert "proj_size=4" in repr(ours)
+    x = torch.randn(T, B, D)
+    with pytest.raises(RuntimeError, match="Expected hidden size"):
+        ours(x, (torch.zeros(2, B, H), torch.zeros(2, B, H)))      # h must have P features

@@ -2,7 +2,10 @@
 
 Subpackages and modules (one concept each):
 
-- :mod:`rnnbook.numpy`    -- RNN, LSTM and GRU in NumPy with hand-written backward passes.
+- :mod:`rnnbook.numpy`    -- RNN, LSTM and GRU in NumPy with hand-written backward passes,
+                             the book's equations line for line.
+- :mod:`rnnbook.fast`     -- the same functions as fast NumPy kernels (the subject of the
+                             performance material), tested equal to :mod:`rnnbook.numpy`.
 - :mod:`rnnbook.torch`    -- ``RNN``, ``LSTM``, ``GRU`` modules, drop-in for ``torch.nn``.
 - :mod:`rnnbook.gradcheck`-- numerical gradient checking.
 - :mod:`rnnbook.clip`     -- gradient clipping by value and by global norm.
@@ -14,8 +17,9 @@ Subpackages and modules (one concept each):
 - :mod:`rnnbook.init`     -- identity (IRNN), forget-bias, chrono and update-bias initialisations.
 - :mod:`rnnbook.ensemble` -- many seeds and learning rates trained as one stacked model.
 - :mod:`rnnbook.bench`    -- the benchmark of the implementations against ``torch.nn``.
-- :mod:`rnnbook.diagram`  -- the diagrams drawn by code.
-- :mod:`rnnbook.graders`-- the graders of the chapters' exercises.
+- :mod:`rnnbook.diagram`  -- the primitives of the diagrams drawn by code.
+- :mod:`rnnbook.drawings` -- each chapter's diagrams (cells, unrolled graphs), one module per chapter.
+- :mod:`rnnbook.graders`  -- the graders of the chapters' exercises, one module per chapter.
 - :mod:`rnnbook.data`     -- verified, atomic downloads and the book's data sets.
 - :mod:`rnnbook.style`    -- the book's figure style.
 """

@@ -17,22 +17,25 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-CELLS = ("rnn", "lstm", "gru")
+from . import torch as rnnbook_torch
+
+#: The recurrent layer classes, per implementation and cell.
+LAYERS = {
+    "torch": {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU},
+    "rnnbook": {"rnn": rnnbook_torch.RNN, "lstm": rnnbook_torch.LSTM, "gru": rnnbook_torch.GRU},
+}
+CELLS = tuple(LAYERS["torch"])
 
 
 def recurrent_layer(cell: str, input_size: int, hidden_size: int, *, impl: str = "torch",
                     **kwargs) -> nn.Module:
-    """An ``RNN``, ``LSTM`` or ``GRU`` layer from ``torch.nn`` or :mod:`rnnbook.torch`."""
-    cell = cell.lower()
-    if cell not in CELLS:
-        raise ValueError(f"cell must be one of {CELLS}, got {cell!r}")
-    if impl == "torch":
-        module = nn
-    elif impl == "rnnbook":
-        from . import torch as module  # noqa: PLW0406 - our own subpackage
-    else:
+    """An ``RNN``, ``LSTM`` or ``GRU`` layer from ``torch.nn`` (``impl="torch"``) or
+    :mod:`rnnbook.torch` (``impl="rnnbook"``): ``LAYERS[impl][cell](input_size, hidden_size, **kwargs)``."""
+    if impl not in LAYERS:
         raise ValueError(f"impl must be 'torch' or 'rnnbook', got {impl!r}")
-    return getattr(module, cell.upper())(input_size, hidden_size, **kwargs)
+    if cell.lower() not in CELLS:
+        raise ValueError(f"cell must be one of {CELLS}, got {cell!r}")
+    return LAYERS[impl][cell.lower()](input_size, hidden_size, **kwargs)
 
 
 class SequenceClassifier(nn.Module):

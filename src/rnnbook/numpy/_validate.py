@@ -215,3 +215,14 @@ def check_cache(cache, kind: str, step: bool) -> None:
     got = cache.get("made_by") if isinstance(cache, Mapping) else None
     if got != want:
         raise ValueError(f"cache must come from {want}, got one from {got}")
+
+
+def check_grad_pair(name: str, pair, B: int, H: int, dtype: np.dtype, t: str = "t"):
+    """Check an LSTM gradient pair (dh, dc) and return copies; ``None`` (or a ``None`` element) means zeros."""
+    if pair is None:
+        pair = (None, None)
+    if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+        raise ValueError(f"{name} must be a pair (dh, dc) of (B, H) = {_fmt((B, H))} arrays "
+                         f"or None, got {type(pair).__name__}")
+    return (check_grad(f"{name}[0] (dh_{t})", pair[0], (B, H), dtype).copy(),
+            check_grad(f"{name}[1] (dc_{t})", pair[1], (B, H), dtype).copy())

@@ -4,222 +4,65 @@ Long short-term memory was introduced by Hochreiter & Schmidhuber (1997),
 "Long short-term memory", *Neural Computation* 9(8), 1735-1780; the forget
 gate f_t was added by Gers, Schmidhuber & Cummins (2000), "Learning to
 forget: continual prediction with LSTM", *Neural Computation* 12(10),
-2451-2471.  The variant here is the one of ``torch.nn.LSTM`` (PyTorch
-documentation), which has become the standard:
+2451-2471. The variant is the one of ``torch.nn.LSTM``, in the book's
+notation (book/notation.md), with a_t the four stacked pre-activations:
 
-    i_t = σ(W_ii x_t + b_ii + W_hi h_{t-1} + b_hi)     input gate
-    f_t = σ(W_if x_t + b_if + W_hf h_{t-1} + b_hf)     forget gate
-    g_t = tanh(W_ig x_t + b_ig + W_hg h_{t-1} + b_hg)  candidate cell
-    o_t = σ(W_io x_t + b_io + W_ho h_{t-1} + b_ho)     output gate
+    a_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh    = [a_i; a_f; a_g; a_o]   (B, 4H)
+    i_t = σ(a_i)        input gate
+    f_t = σ(a_f)        forget gate
+    g_t = tanh(a_g)     candidate
+    o_t = σ(a_o)        output gate
     c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t
     h_t = o_t ⊙ tanh(c_t)
 
-The four gate blocks are stacked along the first axis of the weights in the
-order (i, f, g, o), as in PyTorch, without the ``_l0`` suffix:
+Backward, given ∂L/∂h_t and the gradient ∂L/∂c_t that reaches c_t from step t+1:
+
+    ∂L/∂o_t      = ∂L/∂h_t ⊙ tanh(c_t)
+    ∂L/∂c_t     += ∂L/∂h_t ⊙ o_t ⊙ (1 − tanh²(c_t))
+    ∂L/∂f_t      = ∂L/∂c_t ⊙ c_{t-1},   ∂L/∂i_t = ∂L/∂c_t ⊙ g_t,   ∂L/∂g_t = ∂L/∂c_t ⊙ i_t
+    ∂L/∂c_{t-1}  = ∂L/∂c_t ⊙ f_t
+    δ_t = ∂L/∂a_t = [∂L/∂i_t ⊙ i_t(1−i_t); ∂L/∂f_t ⊙ f_t(1−f_t);
+                     ∂L/∂g_t ⊙ (1−g_t²);   ∂L/∂o_t ⊙ o_t(1−o_t)]
+    ∂L/∂x_t = W_ih^T δ_t,   ∂L/∂h_{t-1} = W_hh^T δ_t,
+    ∂L/∂W_ih += δ_t x_t^T,  ∂L/∂W_hh += δ_t h_{t-1}^T,  ∂L/∂b_ih = ∂L/∂b_hh += δ_t
+
+The gate blocks are stacked along the first axis of the weights in the order
+(i, f, g, o), as in PyTorch, without the ``_l0`` suffix:
 
     weight_ih (4H, D) = [W_ii; W_if; W_ig; W_io],  weight_hh (4H, H),
     bias_ih (4H,),  bias_hh (4H,)
 
-so one matrix product gives all four pre-activations of a step at once.  The
-state is the pair (h, c); ``x`` is time-major (T, B, D) and ``y`` (T, B, H)
-holds h_1..h_T.
-
-Speed.  The cell functions (:func:`lstm_cell_forward`,
-:func:`lstm_cell_backward`) do one step; the sequence functions
-(:func:`lstm_forward`, :func:`lstm_backward`) compute the input projections
-and the weight gradients as single large matrix products outside the time
-loop.  Inside the loop a NumPy call costs a few microseconds whatever it
-does, so the step is written with as few calls as possible, each on whole
-contiguous arrays where it can.  The tricks, used by both levels through the
-shared :func:`_lstm_step` and :func:`_lstm_step_backward`:
-
-- σ(a) = ½ + ½ tanh(½ a) (numerically stable for any a), and the ½ inside
-  is folded into the rows of the sigmoid gates of the weights and biases
-  (:func:`_scaled_weights`; scaling by a power of two is exact in floating
-  point).  Then a single ``np.tanh`` over the whole (B, 4H) block, followed
-  by ``*= s; += m`` with s = m = ½ on the sigmoid columns and s = 1, m = 0 on
-  g (:func:`_gate_affine`), evaluates all four gates: three calls instead of
-  eight or more gate by gate;
-- internally the gate blocks are reordered to (i, f, o, g), so that the
-  three sigmoid gates are adjacent: one block of rows is scaled by ½, and
-  ``gates[..., :3 * H]`` of the cache holds all the sigmoid gates.
-
-The gradients are returned in PyTorch's (i, f, g, o) order.
+The state is the pair (h, c); ``x`` is time-major (T, B, D) and ``y``
+(T, B, H) holds h_1..h_T. :func:`lstm_cell_forward` and
+:func:`lstm_cell_backward` are one step, the equations above line for line;
+:func:`lstm_forward` and :func:`lstm_backward` loop over them. Faster kernels
+with the same functions are in :mod:`rnnbook.fast`.
 
 Note
 ----
 Departures from the papers: (1) two biases b_ih and b_hh where the papers
 have one (they only appear as a sum, so they get equal gradients); (2) no
 peephole connections (Gers et al. also fed c_{t-1} to the gates); (3) the
-cell output is squashed by tanh and the full gradient is propagated through
-time (the 1997 paper truncated the gradient outside the cell).
+full gradient is propagated through time (the 1997 paper truncated the
+gradient outside the cell).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from . import _validate as V
+from ._validate import (check_cache, check_grad, check_grad_pair, check_pair, check_params,
+                        check_x)
 
 
-# ------------------------------------------------------------- internal layout
-def _reorder(w: np.ndarray) -> np.ndarray:
-    """Swap the g and o blocks along axis 0: (i, f, g, o) <-> (i, f, o, g).
-
-    The swap is its own inverse, so it also maps gradients back.
-    """
-    H = w.shape[0] // 4
-    return np.concatenate([w[:2 * H], w[3 * H:], w[2 * H:3 * H]])
+def sigmoid(a):
+    """σ(a) = 1 / (1 + exp(−a)), computed without overflow for large |a|."""
+    e = np.exp(-np.abs(a))
+    return np.where(a >= 0, 1 / (1 + e), e / (1 + e))
 
 
-def _scaled_weights(params, H):
-    """Weights for the forward pass: (i, f, o, g) order, sigmoid rows × ½.
-
-    Returns ``w_in`` (D+1, 4H), which is [W_ih^T; (b_ih + b_hh)^T] (a zero
-    row without biases), and ``w_hh_t`` (H, 4H) = W_hh^T, both contiguous.
-    With them, [x, 1] w_in + h w_hh_t is the block [½a_i, ½a_f, ½a_o, a_g]
-    that :func:`_lstm_step` expects: the bias rides along in the input
-    product (see :func:`_with_ones`), which is cheaper than adding it to the
-    (T, B, 4H) array afterwards.
-    """
-    w_ih = _reorder(params["weight_ih"])
-    w_hh = _reorder(params["weight_hh"])
-    w_in = np.zeros((w_ih.shape[1] + 1, 4 * H), dtype=w_ih.dtype)
-    w_in[:-1] = w_ih.T
-    b = V.bias_sum(params)
-    if b is not None:
-        w_in[-1] = _reorder(b)
-    w_in[:, :3 * H] *= 0.5
-    w_hh_t = np.ascontiguousarray(w_hh.T)
-    w_hh_t[:, :3 * H] *= 0.5
-    return w_in, w_hh_t
-
-
-def _with_ones(x2):
-    """[x, 1]: the (N, D) inputs with a column of ones appended (for the bias)."""
-    out = np.empty((x2.shape[0], x2.shape[1] + 1), dtype=x2.dtype)
-    out[:, :-1] = x2
-    out[:, -1] = 1
-    return out
-
-
-def _split(gates: np.ndarray, H: int):
-    """Views (i, f, o, g) of a block of gates in the internal order."""
-    return (gates[..., :H], gates[..., H:2 * H],
-            gates[..., 2 * H:3 * H], gates[..., 3 * H:])
-
-
-# --------------------------------------------------------------------- step math
-def _gate_affine(B, H, dtype):
-    """Arrays (s, m) of shape (B, 4H) with [i, f, o, g] = s ⊙ tanh(ã) + m.
-
-    s = m = ½ on the sigmoid columns (i, f, o) and s = 1, m = 0 on g.  They
-    are full (B, 4H) arrays rather than (4H,) vectors because NumPy's
-    element-wise loops are fastest when all operands are contiguous and of
-    the same shape (here about 3 µs per call against 6 µs broadcast, or 8 µs
-    for the strided slice ``a[:, :3H]``).
-    """
-    s = np.full((B, 4 * H), 0.5, dtype=dtype)
-    m = np.full((B, 4 * H), 0.5, dtype=dtype)
-    s[:, 3 * H:] = 1.0
-    m[:, 3 * H:] = 0.0
-    return s, m
-
-
-def _lstm_step(a, c_prev, c, h, tmp, affine):
-    """One LSTM step, in place.
-
-    ``a`` (B, 4H) enters holding ã = [½a_i, ½a_f, ½a_o, a_g] (see
-    :func:`_scaled_weights`) and leaves holding the gates [i, f, o, g]; the
-    preallocated (B, H) arrays ``c`` and ``h`` receive c_t and h_t; ``tmp``
-    is (B, H) scratch; ``affine`` is the pair from :func:`_gate_affine`.
-    """
-    H = c.shape[-1]
-    s, m = affine
-    np.tanh(a, out=a)
-    a *= s
-    a += m                                   # σ(a) = ½ + ½ tanh(½ a); g = tanh(a_g)
-    i, f, o, g = _split(a, H)
-    np.multiply(i, g, out=tmp)
-    np.multiply(f, c_prev, out=c)
-    c += tmp                                 # c_t = f ⊙ c_{t-1} + i ⊙ g
-    np.tanh(c, out=tmp)
-    np.multiply(o, tmp, out=h)               # h_t = o ⊙ tanh(c_t)
-
-
-def _lstm_step_backward(dh, dc, gates, c_prev, c, da, work):
-    """Backward through one LSTM step, in place.
-
-    Parameters
-    ----------
-    dh : (B, H)
-        Total gradient of h_t (from y_t and from step t+1).
-    dc : (B, H)
-        Enters as the gradient of c_t from step t+1 and leaves as the
-        gradient of c_{t-1}.
-    gates, c_prev, c : (B, 4H), (B, H), (B, H)
-        [i, f, o, g], c_{t-1} and c_t saved by the forward pass.
-    da : (B, 4H), contiguous
-        Receives the gradients of the (unscaled) pre-activations, in the
-        internal order (i, f, o, g).
-    work : tuple of two (B, H) and one (B, 4H) scratch arrays.
-
-    The equations (σ' = σ(1 − σ), tanh' = 1 − tanh²)::
-
-        dc_t ← dc_t + dh ⊙ o ⊙ (1 − tanh² c_t)
-        da   = [dc_t ⊙ g, dc_t ⊙ c_{t-1}, dh ⊙ tanh c_t, dc_t ⊙ i]
-               ⊙ [i(1 − i), f(1 − f), o(1 − o), 1 − g²]
-        dc_{t-1} = dc_t ⊙ f
-    """
-    H = dh.shape[-1]
-    i, f, o, g = _split(gates, H)
-    tanh_c, tmp, deriv = work
-    np.tanh(c, out=tanh_c)
-    np.multiply(tanh_c, tanh_c, out=tmp)
-    np.subtract(1, tmp, out=tmp)
-    tmp *= o
-    tmp *= dh
-    dc += tmp                                   # total gradient of c_t
-    np.multiply(dc, g, out=da[:, :H])           # what each gate's output receives
-    np.multiply(dc, c_prev, out=da[:, H:2 * H])
-    np.multiply(dh, tanh_c, out=da[:, 2 * H:3 * H])
-    np.multiply(dc, i, out=da[:, 3 * H:])
-    np.subtract(1, gates, out=deriv)            # σ' = σ(1 − σ) for i, f, o ...
-    deriv *= gates
-    d_g = deriv[:, 3 * H:]
-    np.multiply(g, g, out=d_g)                  # ... and tanh' = 1 − g² for g
-    np.subtract(1, d_g, out=d_g)
-    da *= deriv                                 # through the gate nonlinearities
-    dc *= f                                     # gradient of c_{t-1}
-
-
-def _workspace(B, H, dtype):
-    return (np.empty((B, H), dtype), np.empty((B, H), dtype), np.empty((B, 4 * H), dtype))
-
-
-def _param_grads(da, x, h_prev, params) -> dict:
-    """PyTorch-ordered gradients from stacked 2-D da (N, 4H, internal order),
-    x (N, D) and h_{t-1} (N, H)."""
-    grads = {"weight_ih": _reorder(da.T @ x), "weight_hh": _reorder(da.T @ h_prev)}
-    if "bias_ih" in params:                     # both biases or neither
-        db = _reorder(da.sum(axis=0))
-        grads["bias_ih"], grads["bias_hh"] = db, db.copy()
-    return grads
-
-
-def _check_dstate(name, dstate, B, H, dtype, t="t"):
-    if dstate is None:
-        dstate = (None, None)
-    if not isinstance(dstate, (tuple, list)) or len(dstate) != 2:
-        raise ValueError(f"{name} must be a pair (dh, dc) of (B, H) = {(B, H)} arrays "
-                         f"or None, got {type(dstate).__name__}")
-    return (V.check_grad(f"{name}[0] (dh_{t})", dstate[0], (B, H), dtype).copy(),
-            V.check_grad(f"{name}[1] (dc_{t})", dstate[1], (B, H), dtype).copy())
-
-
-# ---------------------------------------------------------------------- one step
 def lstm_cell_forward(x_t, state_prev, params):
-    """One LSTM step (equations in the module docstring).
+    """One LSTM step (the equations of the module docstring).
 
     Parameters
     ----------
@@ -233,34 +76,35 @@ def lstm_cell_forward(x_t, state_prev, params):
     Returns
     -------
     (h_t, c_t) : tuple of (B, H) arrays
-    cache : dict for :func:`lstm_cell_backward`; ``cache["gates"]`` holds
-        the gate activations in the internal order (i, f, o, g).  It holds
-        its own copies of ``x_t``, the states and c_t, and refers to
-        ``params`` (update it after the backward pass).
+    cache : dict for :func:`lstm_cell_backward`: its own copies of ``x_t``,
+        ``h_prev``, ``c_prev``, the gates ``i``, ``f``, ``g``, ``o`` and ``c``
+        (each (B, H)), and ``params`` (keep it unchanged until the backward pass).
     """
-    x_t = V.check_x(x_t, ndim=2, name="x_t")
+    x_t = check_x(x_t, ndim=2, name="x_t")
     B, D = x_t.shape
-    H = V.check_params("lstm", params, D, x_t.dtype)
-    h_prev, c_prev = V.check_pair("state_prev", state_prev, B, H, x_t.dtype)
-    w_in, w_hh_t = _scaled_weights(params, H)
-    a = _with_ones(x_t) @ w_in + h_prev @ w_hh_t
-    c, h = np.empty((B, H), dtype=x_t.dtype), np.empty((B, H), dtype=x_t.dtype)
-    _lstm_step(a, c_prev, c, h, np.empty_like(c), _gate_affine(B, H, x_t.dtype))
-    cache = dict(made_by="lstm_cell_forward", x=x_t, h_prev=h_prev,
-                 c_prev=c_prev, c=c.copy(), gates=a, params=params)
+    H = check_params("lstm", params, D, x_t.dtype)
+    h_prev, c_prev = check_pair("state_prev", state_prev, B, H, x_t.dtype)
+    W_ih, W_hh = params["weight_ih"], params["weight_hh"]
+    b_ih, b_hh = params.get("bias_ih", 0), params.get("bias_hh", 0)
+
+    a = x_t @ W_ih.T + b_ih + h_prev @ W_hh.T + b_hh         # a_t      (B, 4H)
+    i = sigmoid(a[:, 0:H])                                   # input gate
+    f = sigmoid(a[:, H:2 * H])                               # forget gate
+    g = np.tanh(a[:, 2 * H:3 * H])                           # candidate
+    o = sigmoid(a[:, 3 * H:4 * H])                           # output gate
+    c = f * c_prev + i * g                                   # c_t
+    h = o * np.tanh(c)                                       # h_t
+
+    cache = dict(made_by="lstm_cell_forward", x_t=x_t, h_prev=h_prev, c_prev=c_prev,
+                 i=i, f=f, g=g, o=o, c=c.copy(), params=params)
     return (h, c), cache
 
 
 def lstm_cell_backward(dstate, cache):
-    """Backward of :func:`lstm_cell_forward`.
+    """Backward of :func:`lstm_cell_forward`, given ``dstate`` = (∂L/∂h_t, ∂L/∂c_t).
 
-    Given dh_t and dc_t (``dstate``; either may be None), the total cell
-    gradient is dc_t + dh_t ⊙ o_t ⊙ (1 − tanh² c_t); from it the gate
-    pre-activation gradients da = [da_i, da_f, da_g, da_o] (B, 4H) follow
-    (see :func:`_lstm_step_backward`), and then
-
-        dx_t = W_ih^T da,  dh_{t-1} = W_hh^T da,  dc_{t-1} = dc_t ⊙ f_t,
-        dW_ih = da x_t^T,  dW_hh = da h_{t-1}^T,  db_ih = db_hh = da.
+    ∂L/∂c_t is the gradient that reaches c_t from step t+1 (zero at the last
+    step); either element may be None (zeros).
 
     Returns
     -------
@@ -268,20 +112,36 @@ def lstm_cell_backward(dstate, cache):
     (dh_prev, dc_prev) : tuple of (B, H) arrays
     grads : dict with the keys of ``params``
     """
-    V.check_cache(cache, "lstm", step=True)
-    gates, c, params = cache["gates"], cache["c"], cache["params"]
+    check_cache(cache, "lstm", step=True)
+    i, f, g, o, c = cache["i"], cache["f"], cache["g"], cache["o"], cache["c"]
+    x_t, h_prev, c_prev, params = cache["x_t"], cache["h_prev"], cache["c_prev"], cache["params"]
     B, H = c.shape
-    dh, dc = _check_dstate("dstate", dstate, B, H, c.dtype)
-    da = np.empty((B, 4 * H), dtype=gates.dtype)
-    _lstm_step_backward(dh, dc, gates, cache["c_prev"], c, da, _workspace(B, H, c.dtype))
-    dx = da @ _reorder(params["weight_ih"])
-    dh_prev = da @ _reorder(params["weight_hh"])
-    return dx, (dh_prev, dc), _param_grads(da, cache["x"], cache["h_prev"], params)
+    dh, dc = check_grad_pair("dstate", dstate, B, H, c.dtype)
+    W_ih, W_hh = params["weight_ih"], params["weight_hh"]
+
+    tanh_c = np.tanh(c)
+    do = dh * tanh_c                                         # ∂L/∂o_t
+    dc = dc + dh * o * (1 - tanh_c**2)                       # ∂L/∂c_t, all paths
+    df = dc * c_prev                                         # ∂L/∂f_t
+    di = dc * g                                              # ∂L/∂i_t
+    dg = dc * i                                              # ∂L/∂g_t
+    dc_prev = dc * f                                         # ∂L/∂c_{t-1}
+    da = np.concatenate([di * i * (1 - i),                   # δ_t = ∂L/∂a_t  (B, 4H)
+                         df * f * (1 - f),
+                         dg * (1 - g**2),
+                         do * o * (1 - o)], axis=1)
+    dx_t = da @ W_ih                                         # W_ih^T δ_t
+    dh_prev = da @ W_hh                                      # W_hh^T δ_t
+    grads = {"weight_ih": da.T @ x_t,                        # δ_t x_t^T
+             "weight_hh": da.T @ h_prev}                     # δ_t h_{t-1}^T
+    if "bias_ih" in params:
+        grads["bias_ih"] = da.sum(axis=0)
+        grads["bias_hh"] = da.sum(axis=0)
+    return dx_t, (dh_prev, dc_prev), grads
 
 
-# ---------------------------------------------------------------- whole sequence
 def lstm_forward(x, state0, params):
-    """Run the LSTM over a sequence.
+    """Run the LSTM over a sequence, one :func:`lstm_cell_forward` per step.
 
     Parameters
     ----------
@@ -290,62 +150,41 @@ def lstm_forward(x, state0, params):
     state0 : tuple (h_0, c_0) of (B, H) arrays, or None
         Initial state; None (or a None element) means zeros.
     params : dict
-        ``weight_ih`` (4H, D), ``weight_hh`` (4H, H), ``bias_ih`` (4H,),
-        ``bias_hh`` (4H,): the ``torch.nn.LSTM`` layout, gate order (i, f, g, o).
+        The ``torch.nn.LSTM`` layout, gate order (i, f, g, o).
 
     Returns
     -------
     y : ndarray (T, B, H)
         h_1..h_T.
     (h_T, c_T) : tuple of (B, H) arrays
-    cache : dict for :func:`lstm_backward`.  It holds its own copy of ``x``
-        and refers to ``params`` (do not modify it in place before the
-        backward pass),
-        ``hs`` (T+1, B, H) = h_0..h_T, ``cs`` (T+1, B, H) = c_0..c_T and
-        ``gates`` (T, B, 4H), the gate activations in the internal order
-        (i, f, o, g).
+    cache : dict
+        The cache of every step, for :func:`lstm_backward`.
     """
-    x = V.check_x(x)
+    x = check_x(x)
     T, B, D = x.shape
-    H = V.check_params("lstm", params, D, x.dtype)
-    h0, c0 = V.check_pair("state0", state0, B, H, x.dtype)
-    w_in, w_hh_t = _scaled_weights(params, H)
+    H = check_params("lstm", params, D, x.dtype)
+    h, c = check_pair("state0", state0, B, H, x.dtype)
 
-    hs = np.empty((T + 1, B, H), dtype=x.dtype)      # h_0..h_T
-    cs = np.empty((T + 1, B, H), dtype=x.dtype)      # c_0..c_T
-    hs[0], cs[0] = h0, c0
-    # pre-activations of every step: input part and bias now, W_hh h_{t-1} in the loop
-    gates = (_with_ones(x.reshape(T * B, D)) @ w_in).reshape(T, B, 4 * H)
-    buf = np.empty((B, 4 * H), dtype=x.dtype)
-    tmp = np.empty((B, H), dtype=x.dtype)
-    affine = _gate_affine(B, H, x.dtype)
+    y, steps = [], []
     for t in range(T):
-        np.dot(hs[t], w_hh_t, out=buf)
-        gates[t] += buf
-        _lstm_step(gates[t], cs[t], cs[t + 1], hs[t + 1], tmp, affine)
-    cache = dict(made_by="lstm_forward", x=x, hs=hs, cs=cs, gates=gates,
-                 params=params)
-    return hs[1:].copy(), (hs[T].copy(), cs[T].copy()), cache
+        (h, c), cache_t = lstm_cell_forward(x[t], (h, c), params)
+        y.append(h)
+        steps.append(cache_t)
+
+    cache = dict(made_by="lstm_forward", steps=steps, params=params, shape=(T, B, D, H),
+                 dtype=x.dtype)
+    y = np.stack(y) if T else np.zeros((0, B, H), dtype=x.dtype)
+    return y, (h.copy(), c.copy()), cache
 
 
 def lstm_backward(dy, dstate_T, cache):
     """Backpropagation through time for :func:`lstm_forward`.
 
-    ``dy`` (T, B, H) is dL/dy; ``dstate_T`` = (dh_T, dc_T) is the gradient
-    arriving at the final state from outside (truncated BPTT); it, or either
-    element, may be None.  For t = T..1, with W_hh^T da_{T+1} := dh_T and
-    dc^{next} := dc_T:
-
-        dh   = dy_t + W_hh^T da_{t+1}             (total gradient of h_t)
-        dc   = dc^{next} + dh ⊙ o_t ⊙ (1 − tanh² c_t)
-        da_t = [dc ⊙ g_t ⊙ i_t(1−i_t), dc ⊙ c_{t-1} ⊙ f_t(1−f_t),
-                dc ⊙ i_t ⊙ (1−g_t²),   dh ⊙ tanh(c_t) ⊙ o_t(1−o_t)]
-        dc^{next} ← dc ⊙ f_t
-
-    and after the loop dW_ih = Σ_t da_t x_t^T, dW_hh = Σ_t da_t h_{t-1}^T,
-    db_ih = db_hh = Σ_t da_t, dx_t = W_ih^T da_t, dh_0 = W_hh^T da_1,
-    dc_0 = dc^{next}.  Only W_hh^T da_{t+1} is a matrix product inside the
-    loop; the others are single large products over all T·B rows.
+    ``dy`` (T, B, H) is ∂L/∂y; ``dstate_T`` = (∂L/∂h_T, ∂L/∂c_T) is a gradient
+    arriving at the final state from outside the sequence (truncated BPTT);
+    it, or either element, may be None. For t = T..1 the gradient of h_t is
+    dy_t plus what step t+1 sends back, and the gradient of c_t is what step
+    t+1 sends back through f_{t+1}; each step's parameter gradients are summed.
 
     Returns
     -------
@@ -353,23 +192,16 @@ def lstm_backward(dy, dstate_T, cache):
     (dh0, dc0) : tuple of (B, H) arrays
     grads : dict with the keys of ``params``
     """
-    V.check_cache(cache, "lstm", step=False)
-    x, hs, cs, gates = cache["x"], cache["hs"], cache["cs"], cache["gates"]
-    params = cache["params"]
-    T, B, D = x.shape
-    H = hs.shape[2]
-    dy = V.check_grad("dy", dy, (T, B, H), x.dtype)
-    dh_next, dc = _check_dstate("dstate_T", dstate_T, B, H, x.dtype, t="T")
-    w_hh = _reorder(params["weight_hh"])
+    check_cache(cache, "lstm", step=False)
+    T, B, D, H = cache["shape"]
+    dtype = cache["dtype"]
+    dy = check_grad("dy", dy, (T, B, H), dtype)
+    dh, dc = check_grad_pair("dstate_T", dstate_T, B, H, dtype, t="T")
 
-    da = np.empty((T, B, 4 * H), dtype=x.dtype)
-    dh = np.empty((B, H), dtype=x.dtype)
-    work = _workspace(B, H, x.dtype)
-    for t in range(T - 1, -1, -1):
-        np.add(dy[t], dh_next, out=dh)
-        _lstm_step_backward(dh, dc, gates[t], cs[t], cs[t + 1], da[t], work)
-        np.dot(da[t], w_hh, out=dh_next)
-    d2 = da.reshape(T * B, 4 * H)
-    dx = (d2 @ _reorder(params["weight_ih"])).reshape(T, B, D)
-    grads = _param_grads(d2, x.reshape(T * B, D), hs[:T].reshape(T * B, H), params)
-    return dx, (dh_next, dc), grads
+    grads = {k: np.zeros_like(v) for k, v in cache["params"].items()}
+    dx = np.zeros((T, B, D), dtype=dtype)
+    for t in reversed(range(T)):
+        dx[t], (dh, dc), grads_t = lstm_cell_backward((dy[t] + dh, dc), cache["steps"][t])
+        for k in grads:
+            grads[k] += grads_t[k]
+    return dx, (dh, dc), grads

@@ -1,28 +1,31 @@
 """The simple (Elman) recurrent network in NumPy, with a hand-written BPTT.
 
-One layer of the recurrence introduced by Elman (1990), "Finding structure
-in time", *Cognitive Science* 14(2), 179-211:
+One layer of the recurrence of Elman (1990), "Finding structure in time",
+*Cognitive Science* 14(2), 179-211, in the book's notation (book/notation.md):
 
-    a_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh
-    h_t = f(a_t),        f = tanh (default) or relu
+    z_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh        pre-activation  (B, H)
+    h_t = φ(z_t),        φ = tanh (default) or relu     hidden state    (B, H)
 
-The parameters use the names and layouts of ``torch.nn.RNN`` (PyTorch
-documentation, ``torch.nn.RNN``), without the ``_l0`` suffix, so the weights of
-a trained one-layer ``torch.nn.RNN`` load directly:
+and its backward pass, with δ_t = ∂L/∂z_t:
+
+    δ_t          = ∂L/∂h_t ⊙ φ'(z_t)      φ'(z_t) = 1 − h_t² (tanh), [h_t > 0] (relu)
+    ∂L/∂x_t      = W_ih^T δ_t
+    ∂L/∂h_{t-1} += W_hh^T δ_t
+    ∂L/∂W_ih    += δ_t x_t^T,   ∂L/∂W_hh += δ_t h_{t-1}^T,   ∂L/∂b_ih = ∂L/∂b_hh += δ_t
+
+The parameters have the names and layouts of ``torch.nn.RNN`` without the
+``_l0`` suffix (:func:`rnnbook.numpy.params_from_torch` loads them):
 
     weight_ih (H, D),  weight_hh (H, H),  bias_ih (H,),  bias_hh (H,)
 
-Sequences are time-major: ``x`` is (T, B, D) and the output ``y`` is (T, B, H),
-the hidden state at every step, ``y[t] = h_{t+1}`` in the book's 1-based time.
+In code a batch is a stack of rows, so W_ih x_t is written ``x_t @ W_ih.T``
+and W_ih^T δ_t is ``dz @ W_ih``. Sequences are time-major: ``x`` (T, B, D)
+and ``y`` (T, B, H), with ``y[t]`` = h_{t+1} in the book's 1-based time.
 
-Two levels are offered.  :func:`rnn_cell_forward` / :func:`rnn_cell_backward`
-do one step and are written to be read next to the equations;
-:func:`rnn_forward` / :func:`rnn_backward` process a whole sequence and are
-written to be fast: the input projection W_ih x_t of every step is one matrix
-product before the loop, and in the backward pass only the product with
-W_hh stays inside the loop.  Both levels call the same private step functions
-(:func:`_rnn_step`, :func:`_rnn_local_grad`, :func:`_rnn_step_backward`), so
-the arithmetic of a step is written once.
+:func:`rnn_cell_forward` and :func:`rnn_cell_backward` are one step, the
+equations above line for line. :func:`rnn_forward` and :func:`rnn_backward`
+loop over them. Faster kernels with the same functions are in
+:mod:`rnnbook.fast`.
 
 Note
 ----
@@ -34,45 +37,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _validate as V
+from ._validate import (check_cache, check_grad, check_nonlinearity, check_params,
+                        check_state, check_x)
 
 
-# --------------------------------------------------------------------- step math
-def _rnn_step(a: np.ndarray, nonlinearity: str) -> np.ndarray:
-    """h_t = f(a_t), computed in place in ``a`` (which is returned)."""
-    if nonlinearity == "tanh":
-        return np.tanh(a, out=a)
-    return np.maximum(a, 0, out=a)
-
-
-def _rnn_local_grad(h: np.ndarray, nonlinearity: str) -> np.ndarray:
-    """f'(a_t) written through h_t = f(a_t): 1 - h_t^2 (tanh) or [h_t > 0] (relu).
-
-    Works on any shape, so the sequence backward computes it for all steps
-    at once.
-    """
-    if nonlinearity == "tanh":
-        return 1.0 - h * h
-    return (h > 0).astype(h.dtype)
-
-
-def _rnn_step_backward(dh: np.ndarray, fprime: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """δ_t = dh_t ⊙ f'(a_t): the gradient of the pre-activation a_t."""
-    return np.multiply(dh, fprime, out=out)
-
-
-def _param_grads(delta, x, h_prev, params) -> dict:
-    """Weight gradients from stacked 2-D δ (N, H), x (N, D), h_{t-1} (N, H)."""
-    grads = {"weight_ih": delta.T @ x, "weight_hh": delta.T @ h_prev}
-    if "bias_ih" in params:                     # both biases or neither
-        db = delta.sum(axis=0)
-        grads["bias_ih"], grads["bias_hh"] = db, db.copy()
-    return grads
-
-
-# ---------------------------------------------------------------------- one step
 def rnn_cell_forward(x_t, h_prev, params, nonlinearity="tanh"):
-    """One step of the simple RNN: h_t = f(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh).
+    """One step: h_t = φ(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh).
 
     Parameters
     ----------
@@ -89,31 +59,32 @@ def rnn_cell_forward(x_t, h_prev, params, nonlinearity="tanh"):
     -------
     h_t : ndarray (B, H)
     cache : dict
-        What :func:`rnn_cell_backward` needs.  It holds its own copies of
-        ``x_t``, ``h_prev`` and ``h_t`` (editing them in place afterwards is
-        harmless) and refers to ``params`` (update it after the backward pass).
+        What :func:`rnn_cell_backward` needs: its own copies of ``x_t``,
+        ``h_prev`` and ``h``, and ``params`` (keep them unchanged until the
+        backward pass).
     """
-    V.check_nonlinearity(nonlinearity)
-    x_t = V.check_x(x_t, ndim=2, name="x_t")
+    check_nonlinearity(nonlinearity)
+    x_t = check_x(x_t, ndim=2, name="x_t")
     B, D = x_t.shape
-    H = V.check_params("rnn", params, D, x_t.dtype)
-    h_prev = V.check_state("h_prev", h_prev, B, H, x_t.dtype)
-    a = x_t @ params["weight_ih"].T + h_prev @ params["weight_hh"].T
-    b = V.bias_sum(params)
-    if b is not None:
-        a += b
-    h = _rnn_step(a, nonlinearity)
-    cache = dict(made_by="rnn_cell_forward", x=x_t, h_prev=h_prev, h=h,
+    H = check_params("rnn", params, D, x_t.dtype)
+    h_prev = check_state("h_prev", h_prev, B, H, x_t.dtype)
+    W_ih, W_hh = params["weight_ih"], params["weight_hh"]
+    b_ih, b_hh = params.get("bias_ih", 0), params.get("bias_hh", 0)
+
+    z = x_t @ W_ih.T + b_ih + h_prev @ W_hh.T + b_hh          # z_t      (B, H)
+    h = np.tanh(z) if nonlinearity == "tanh" else np.maximum(z, 0)   # h_t = φ(z_t)
+
+    cache = dict(made_by="rnn_cell_forward", x_t=x_t, h_prev=h_prev, h=h.copy(),
                  params=params, nonlinearity=nonlinearity)
-    return h.copy(), cache
+    return h, cache
 
 
 def rnn_cell_backward(dh_t, cache):
-    """Backward of :func:`rnn_cell_forward`.
+    """Backward of :func:`rnn_cell_forward`, given ``dh_t`` = ∂L/∂h_t (B, H).
 
-    With δ_t = dh_t ⊙ f'(a_t):  dx_t = W_ih^T δ_t,  dh_{t-1} = W_hh^T δ_t,
-    dW_ih = δ_t x_t^T,  dW_hh = δ_t h_{t-1}^T,  db_ih = db_hh = δ_t (each
-    summed over the batch).  In row-vector code: ``dx = delta @ W_ih``.
+    δ_t = ∂L/∂h_t ⊙ φ'(z_t); then ∂L/∂x_t = W_ih^T δ_t, ∂L/∂h_{t-1} = W_hh^T δ_t,
+    ∂L/∂W_ih = δ_t x_t^T, ∂L/∂W_hh = δ_t h_{t-1}^T, ∂L/∂b_ih = ∂L/∂b_hh = δ_t
+    (the weight and bias gradients summed over the batch).
 
     Returns
     -------
@@ -121,21 +92,25 @@ def rnn_cell_backward(dh_t, cache):
     dh_prev : ndarray (B, H)
     grads : dict with the keys of ``params``
     """
-    V.check_cache(cache, "rnn", step=True)
-    h, params = cache["h"], cache["params"]
-    dh_t = V.check_grad("dh_t", dh_t, h.shape, h.dtype)
-    delta = _rnn_step_backward(dh_t, _rnn_local_grad(h, cache["nonlinearity"]),
-                               out=np.empty_like(h))
-    dx = delta @ params["weight_ih"]
-    dh_prev = delta @ params["weight_hh"]
-    return dx, dh_prev, _param_grads(delta, cache["x"], cache["h_prev"], params)
+    check_cache(cache, "rnn", step=True)
+    x_t, h_prev, h, params = cache["x_t"], cache["h_prev"], cache["h"], cache["params"]
+    dh_t = check_grad("dh_t", dh_t, h.shape, h.dtype)
+    W_ih, W_hh = params["weight_ih"], params["weight_hh"]
+
+    dphi = 1 - h**2 if cache["nonlinearity"] == "tanh" else (h > 0).astype(h.dtype)
+    dz = dh_t * dphi                                          # δ_t      (B, H)
+    dx_t = dz @ W_ih                                          # W_ih^T δ_t
+    dh_prev = dz @ W_hh                                       # W_hh^T δ_t
+    grads = {"weight_ih": dz.T @ x_t,                         # δ_t x_t^T
+             "weight_hh": dz.T @ h_prev}                      # δ_t h_{t-1}^T
+    if "bias_ih" in params:
+        grads["bias_ih"] = dz.sum(axis=0)
+        grads["bias_hh"] = dz.sum(axis=0)
+    return dx_t, dh_prev, grads
 
 
-# ---------------------------------------------------------------- whole sequence
 def rnn_forward(x, h0, params, nonlinearity="tanh"):
-    """Run the simple RNN over a sequence.
-
-    For t = 1..T:  a_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh,  h_t = f(a_t).
+    """Run the RNN over a sequence: h_t = φ(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh), t = 1..T.
 
     Parameters
     ----------
@@ -144,8 +119,7 @@ def rnn_forward(x, h0, params, nonlinearity="tanh"):
     h0 : ndarray (B, H) or None
         Initial state; None means zeros.
     params : dict
-        ``weight_ih`` (H, D), ``weight_hh`` (H, H), ``bias_ih`` (H,),
-        ``bias_hh`` (H,) (both or neither): the layout of ``torch.nn.RNN``.
+        The layout of ``torch.nn.RNN`` (see :func:`rnn_cell_forward`).
     nonlinearity : {'tanh', 'relu'}
 
     Returns
@@ -153,50 +127,37 @@ def rnn_forward(x, h0, params, nonlinearity="tanh"):
     y : ndarray (T, B, H)
         h_1..h_T.
     h_T : ndarray (B, H)
-        Final state (equal to ``y[-1]``; a separate array).
+        The final state (equal to ``y[-1]``; a separate array).
     cache : dict
-        What :func:`rnn_backward` needs.  It holds its own copy of ``x`` and
-        of the states, and refers to ``params`` (do not modify them in place
-        before the backward pass).
+        The cache of every step, for :func:`rnn_backward`.
     """
-    V.check_nonlinearity(nonlinearity)
-    x = V.check_x(x)
+    check_nonlinearity(nonlinearity)
+    x = check_x(x)
     T, B, D = x.shape
-    H = V.check_params("rnn", params, D, x.dtype)
-    h0 = V.check_state("h0", h0, B, H, x.dtype)
-    W_hh_T = np.ascontiguousarray(params["weight_hh"].T)  # faster in BLAS
+    H = check_params("rnn", params, D, x.dtype)
+    h = check_state("h0", h0, B, H, x.dtype)
 
-    hs = np.empty((T + 1, B, H), dtype=x.dtype)   # hs[t] = h_t, hs[0] = h_0
-    hs[0] = h0
-    xa = (x.reshape(T * B, D) @ params["weight_ih"].T).reshape(T, B, H)
-    b = V.bias_sum(params)
-    if b is not None:
-        xa += b
-    buf = np.empty((B, H), dtype=x.dtype)
+    y, steps = [], []
     for t in range(T):
-        np.dot(hs[t], W_hh_T, out=buf)
-        np.add(xa[t], buf, out=hs[t + 1])         # a_t
-        _rnn_step(hs[t + 1], nonlinearity)        # h_t = f(a_t)
-    cache = dict(made_by="rnn_forward", x=x, hs=hs, params=params,
-                 nonlinearity=nonlinearity)
-    return hs[1:].copy(), hs[T].copy(), cache
+        h, cache_t = rnn_cell_forward(x[t], h, params, nonlinearity)
+        y.append(h)
+        steps.append(cache_t)
+
+    cache = dict(made_by="rnn_forward", steps=steps, params=params, shape=(T, B, D, H),
+                 dtype=x.dtype)
+    y = np.stack(y) if T else np.zeros((0, B, H), dtype=x.dtype)
+    return y, h.copy(), cache
 
 
 def rnn_backward(dy, dh_T, cache):
     """Backpropagation through time for :func:`rnn_forward`.
 
-    ``dy`` (T, B, H) is dL/dy; ``dh_T`` (B, H) or None is a gradient arriving
-    at the final state from outside the sequence (truncated BPTT carries the
-    state to the next chunk).  The recursion, run for t = T..1, is
-
-        δ_t = (dy_t + W_hh^T δ_{t+1}) ⊙ f'(a_t),   with W_hh^T δ_{T+1} := dh_T,
-
-    and then, with sums over t (and over the batch),
-
-        dW_ih = Σ_t δ_t x_t^T,  dW_hh = Σ_t δ_t h_{t-1}^T,
-        db_ih = db_hh = Σ_t δ_t,  dx_t = W_ih^T δ_t,  dh_0 = W_hh^T δ_1.
-
-    Everything except W_hh^T δ_{t+1} is a single large product after the loop.
+    ``dy`` (T, B, H) is ∂L/∂y, the gradient reaching each h_t from the loss
+    directly; ``dh_T`` (B, H) or None is a gradient arriving at the final state
+    from outside the sequence (truncated BPTT carries it to the next chunk).
+    For t = T..1 the total gradient of h_t is dy_t plus what step t+1 sends
+    back, ∂L/∂h_t = dy_t + W_hh^T δ_{t+1} (with dh_T in place of the second term
+    at t = T); each step's parameter gradients are summed over t.
 
     Returns
     -------
@@ -204,22 +165,16 @@ def rnn_backward(dy, dh_T, cache):
     dh0 : ndarray (B, H)
     grads : dict with the keys of ``params``
     """
-    V.check_cache(cache, "rnn", step=False)
-    x, hs, params = cache["x"], cache["hs"], cache["params"]
-    T, B, D = x.shape
-    H = hs.shape[2]
-    dy = V.check_grad("dy", dy, (T, B, H), x.dtype)
-    dh_next = V.check_grad("dh_T", dh_T, (B, H), x.dtype).copy()
-    W_hh = params["weight_hh"]
+    check_cache(cache, "rnn", step=False)
+    T, B, D, H = cache["shape"]
+    dtype = cache["dtype"]
+    dy = check_grad("dy", dy, (T, B, H), dtype)
+    dh = check_grad("dh_T", dh_T, (B, H), dtype)
 
-    fprime = _rnn_local_grad(hs[1:], cache["nonlinearity"])   # all steps at once
-    delta = np.empty((T, B, H), dtype=x.dtype)
-    dh = np.empty((B, H), dtype=x.dtype)
-    for t in range(T - 1, -1, -1):
-        np.add(dy[t], dh_next, out=dh)                    # dh_t
-        _rnn_step_backward(dh, fprime[t], out=delta[t])   # δ_t
-        np.dot(delta[t], W_hh, out=dh_next)               # W_hh^T δ_t -> dh_{t-1}
-    d2 = delta.reshape(T * B, H)
-    dx = (d2 @ params["weight_ih"]).reshape(T, B, D)
-    grads = _param_grads(d2, x.reshape(T * B, D), hs[:T].reshape(T * B, H), params)
-    return dx, dh_next, grads
+    grads = {k: np.zeros_like(v) for k, v in cache["params"].items()}
+    dx = np.zeros((T, B, D), dtype=dtype)
+    for t in reversed(range(T)):
+        dx[t], dh, grads_t = rnn_cell_backward(dy[t] + dh, cache["steps"][t])
+        for k in grads:
+            grads[k] += grads_t[k]
+    return dx, dh, grads

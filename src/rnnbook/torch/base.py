@@ -56,7 +56,8 @@ class RecurrentBase(nn.Module):
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
                  bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
-                 bidirectional: bool = False, device=None, dtype=None) -> None:
+                 bidirectional: bool = False, proj_size: int = 0, device=None,
+                 dtype=None) -> None:
         super().__init__()
         if (not isinstance(dropout, numbers.Number) or isinstance(dropout, bool)
                 or not 0 <= dropout <= 1):
@@ -69,11 +70,16 @@ class RecurrentBase(nn.Module):
             if not isinstance(value, bool):
                 raise TypeError(f"{name} should be of type bool, got: {type(value).__name__}")
         for name, value in (("input_size", input_size), ("hidden_size", hidden_size),
-                            ("num_layers", num_layers)):
+                            ("num_layers", num_layers), ("proj_size", proj_size)):
             if not isinstance(value, int) or isinstance(value, bool):
                 raise TypeError(f"{name} should be of type int, got: {type(value).__name__}")
-            if value <= 0:
+            if value <= 0 and name != "proj_size":
                 raise ValueError(f"{name} must be greater than zero")
+        if proj_size < 0:
+            raise ValueError("proj_size should be a positive integer or zero to disable "
+                             "projections")
+        if proj_size >= hidden_size:
+            raise ValueError("proj_size has to be smaller than hidden_size")
         if dropout > 0 and num_layers == 1:
             warnings.warn("dropout acts between stacked layers only (not after the "
                           f"last one), so dropout={dropout} has no effect with "
@@ -86,18 +92,20 @@ class RecurrentBase(nn.Module):
         self.batch_first = batch_first
         self.dropout = float(dropout)
         self.bidirectional = bidirectional
-        self.proj_size = 0  # projections (LSTM only in torch.nn) are not implemented
+        self.proj_size = proj_size      # LSTM only (the subclasses of RNN and GRU pass 0)
 
         factory = {"device": device, "dtype": dtype}
-        G, H = self.GATES * hidden_size, hidden_size
+        G, H, H_out = self.GATES * hidden_size, hidden_size, self.output_size
         self._names: list[list[str]] = []  # per (layer, direction), as torch.nn's _all_weights
         for layer in range(num_layers):
-            d_in = input_size if layer == 0 else H * self.num_directions
+            d_in = input_size if layer == 0 else H_out * self.num_directions
             for direction in range(self.num_directions):
                 suffix = f"_l{layer}" + ("_reverse" if direction else "")
-                shapes = [("weight_ih", (G, d_in)), ("weight_hh", (G, H))]
+                shapes = [("weight_ih", (G, d_in)), ("weight_hh", (G, H_out))]
                 if bias:
                     shapes += [("bias_ih", (G,)), ("bias_hh", (G,))]
+                if proj_size:
+                    shapes += [("weight_hr", (proj_size, H))]
                 names = []
                 for stem, shape in shapes:
                     self.register_parameter(stem + suffix,
@@ -110,6 +118,15 @@ class RecurrentBase(nn.Module):
     @property
     def num_directions(self) -> int:
         return 2 if self.bidirectional else 1
+
+    @property
+    def output_size(self) -> int:
+        """Features of h_t: ``proj_size`` for an LSTM with a projection, else ``hidden_size``."""
+        return self.proj_size or self.hidden_size
+
+    def state_sizes(self) -> tuple[int, ...]:
+        """Features of each state tensor: (H,) for h, or (size of h, H) for the LSTM's (h, c)."""
+        return (self.output_size, self.hidden_size)[: self.STATES]
 
     def reset_parameters(self) -> None:
         """Draw every weight and bias from U(-1/sqrt(H), 1/sqrt(H)).
@@ -127,9 +144,11 @@ class RecurrentBase(nn.Module):
         return [[getattr(self, n) for n in names] for names in self._names]
 
     def _layer_params(self, layer: int, direction: int):
-        """(weight_ih, weight_hh, bias_ih or None, bias_hh or None)."""
-        ps = self.all_weights[layer * self.num_directions + direction]
-        return (ps[0], ps[1], ps[2], ps[3]) if self.bias else (ps[0], ps[1], None, None)
+        """(weight_ih, weight_hh, bias_ih, bias_hh, weight_hr), None for those absent."""
+        named = {name.split("_l")[0]: getattr(self, name)
+                 for name in self._names[layer * self.num_directions + direction]}
+        return tuple(named.get(stem) for stem in
+                     ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "weight_hr"))
 
     def flatten_parameters(self) -> None:
         """No-op, for code written for ``torch.nn`` (which packs weights for cuDNN)."""
@@ -137,23 +156,23 @@ class RecurrentBase(nn.Module):
     def extra_repr(self) -> str:
         s = f"{self.input_size}, {self.hidden_size}"
         defaults = (("num_layers", 1), ("bias", True), ("batch_first", False),
-                    ("dropout", 0.0), ("bidirectional", False))
+                    ("dropout", 0.0), ("bidirectional", False), ("proj_size", 0))
         for name, default in defaults:
             if getattr(self, name) != default:
                 s += f", {name}={getattr(self, name)}"
         return s
 
     # ------------------------------------------------------------------ the cell
-    def _direction(self, x: Tensor, state: tuple[Tensor, ...], params, reverse: bool,
-                   inplace: bool) -> tuple[Tensor, tuple[Tensor, ...]]:
+    def _direction(self, x: Tensor, state: tuple[Tensor, ...], params,
+                   reverse: bool) -> tuple[Tensor, tuple[Tensor, ...]]:
         """Run one direction of one layer over the sequence (to be overridden).
 
-        ``x`` is (T, B, D_in), ``state`` holds the initial (B, H) tensor(s),
-        ``params`` is (weight_ih, weight_hh, bias_ih, bias_hh) with the biases
-        None when ``bias=False``.  With ``reverse`` the steps are taken from
-        t = T-1 down to 0.  Returns the outputs (T, B, H) in time order and the
-        final state.  ``inplace`` says that no autograd graph is being
-        recorded, so buffers may be overwritten.
+        ``x`` is (T, B, D_in), ``state`` holds the initial (B, ·) tensor(s),
+        ``params`` is (weight_ih, weight_hh, bias_ih, bias_hh, weight_hr) with
+        None for what the layer does not have (biases when ``bias=False``,
+        ``weight_hr`` without a projection). With ``reverse`` the steps are
+        taken from t = T-1 down to 0. Returns the outputs (T, B, ·) in time
+        order and the final state; autograd derives the backward pass.
         """
         raise NotImplementedError
 
@@ -182,10 +201,9 @@ class RecurrentBase(nn.Module):
         elif self.batch_first:
             input = input.transpose(0, 1)       # (B, T, D) -> (T, B, D)
         B = input.size(1)
-        expected = (self.num_layers * self.num_directions, B, self.hidden_size)
+        expected = [(self.num_layers * self.num_directions, B, n) for n in self.state_sizes()]
         if hx is None:
-            zeros = input.new_zeros(expected)
-            states = (zeros,) * self.STATES
+            states = tuple(input.new_zeros(shape) for shape in expected)
         else:
             if self.STATES == 1:
                 states = (hx,)
@@ -201,17 +219,13 @@ class RecurrentBase(nn.Module):
                                    f"{[s.dim() for s in states]}-D tensor(s)")
             if not batched:
                 states = tuple(s.unsqueeze(1) for s in states)
-            for s in states:
-                if tuple(s.shape) != expected:
-                    raise RuntimeError(f"Expected hidden size {expected}, got {list(s.shape)}")
+            for s, shape in zip(states, expected):
+                if tuple(s.shape) != shape:
+                    raise RuntimeError(f"Expected hidden size {shape}, got {list(s.shape)}")
         return input, states, batched
 
     def forward(self, input: Tensor, hx=None):
         x, states, batched = self._check_and_prepare(input, hx)
-        # Without a graph to record, the cells may update their buffers in place.
-        inplace = not (torch.is_grad_enabled() and (
-            x.requires_grad or any(s.requires_grad for s in states)
-            or any(p.requires_grad for p in self.parameters())))
         finals: list[tuple[Tensor, ...]] = []
         for layer in range(self.num_layers):
             if layer > 0 and self.dropout > 0:
@@ -221,7 +235,7 @@ class RecurrentBase(nn.Module):
                 k = layer * self.num_directions + direction
                 out, final = self._direction(x, tuple(s[k] for s in states),
                                              self._layer_params(layer, direction),
-                                             reverse=direction == 1, inplace=inplace)
+                                             reverse=direction == 1)
                 outs.append(out)
                 finals.append(final)
             x = outs[0] if len(outs) == 1 else torch.cat(outs, dim=2)
@@ -234,19 +248,9 @@ class RecurrentBase(nn.Module):
         return x, (h_n[0] if self.STATES == 1 else h_n)
 
 
-def input_projection(x: Tensor, weight_ih: Tensor, bias: Tensor | None) -> Tensor:
-    """W_ih x_t + bias for every time step at once: one (T*B, D) x (D, G) product.
-
-    Returns a (T, B, G) tensor.  Taking this product out of the time loop
-    leaves only the h-dependent product W_hh h_{t-1} inside it.
-    """
-    T, B, D = x.shape
-    x2 = x.reshape(T * B, D)
-    if bias is None:
-        out = torch.mm(x2, weight_ih.t())
-    else:
-        out = torch.addmm(bias, x2, weight_ih.t())
-    return out.view(T, B, weight_ih.size(0))     # not -1: B may be 0
+def time_steps(T: int, reverse: bool) -> range:
+    """The order in which a direction visits the steps: 0..T-1, or T-1..0 for ``reverse``."""
+    return range(T - 1, -1, -1) if reverse else range(T)
 
 
 def in_time_order(steps: list[Tensor], reverse: bool) -> Tensor:

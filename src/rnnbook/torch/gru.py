@@ -5,7 +5,9 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from .base import RecurrentBase, in_time_order, input_projection
+from torch.nn import functional as F
+
+from .base import RecurrentBase, in_time_order, time_steps
 
 
 class GRU(RecurrentBase):
@@ -83,12 +85,9 @@ class GRU(RecurrentBase):
         matters, for n they differ because b_hn is multiplied by r_t.
 
     Note:
-        Implementation: the input projections of all steps are one matrix
-        product before the loop (with b_hr and b_hz folded in), and
-        h_t = (1 - z) ⊙ n + z ⊙ h_{t-1} is computed as the single
-        interpolation ``torch.lerp(n, h, z)``.  Without autograd
-        (``torch.no_grad()``, or nothing requires grad) the step updates its
-        buffers in place.
+        The input projections of all steps are one matrix product before the
+        time loop, since they do not depend on h_{t-1}; inside the loop is
+        one product with W_hh and the gate equations above, line for line.
 
     References:
         K. Cho, B. van Merriënboer, C. Gulcehre, D. Bahdanau, F. Bougares,
@@ -118,34 +117,17 @@ class GRU(RecurrentBase):
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
                          bidirectional, device=device, dtype=dtype)
 
-    def _direction(self, x: Tensor, state, params, reverse: bool, inplace: bool):
-        w_ih, w_hh, b_ih, b_hh = params
-        H = self.hidden_size
-        # a_t = W_ih x_t + [b_ir + b_hr; b_iz + b_hz; b_in] for all t: (T, B, 3H)
-        bias = None if b_ih is None else torch.cat((b_ih[: 2 * H] + b_hh[: 2 * H],
-                                                    b_ih[2 * H:]))
-        a = input_projection(x, w_ih, bias)
-        a_rz, a_n = a[..., : 2 * H].unbind(0), a[..., 2 * H:].unbind(0)
-        w_rz_t, w_n_t = w_hh[: 2 * H].t(), w_hh[2 * H:].t()
-        b_hn = None if b_hh is None else b_hh[2 * H:]
+    def _direction(self, x: Tensor, state, params, reverse: bool):
+        W_ih, W_hh, b_ih, b_hh, _ = params
         (h,) = state
-        T = len(a_rz)
-        order = range(T - 1, -1, -1) if reverse else range(T)
-        if inplace:   # no graph: overwrite a_t and write h_t into the output in place
-            out = x.new_empty(T, x.shape[1], H)
-            outs = out.unbind(0)
-            for t in order:
-                hn = torch.mm(h, w_n_t) if b_hn is None else torch.addmm(b_hn, h, w_n_t)
-                r, z = a_rz[t].addmm_(h, w_rz_t).sigmoid_().chunk(2, 1)
-                n = a_n[t].addcmul_(r, hn).tanh_()
-                h = torch.lerp(n, h, z, out=outs[t])
-            return out, (h,)
+        xs = F.linear(x, W_ih, b_ih)                   # [W_ir; W_iz; W_in] x_t + b_i*, every step (T, B, 3H)
         outs = []
-        for t in order:
-            # W_hn h_{t-1} + b_hn
-            hn = torch.mm(h, w_n_t) if b_hn is None else torch.addmm(b_hn, h, w_n_t)
-            r, z = torch.addmm(a_rz[t], h, w_rz_t).sigmoid().chunk(2, 1)
-            n = torch.addcmul(a_n[t], r, hn).tanh()
-            h = torch.lerp(n, h, z)           # (1 - z) ⊙ n + z ⊙ h_{t-1}
+        for t in time_steps(len(xs), reverse):
+            x_r, x_z, x_n = xs[t].chunk(3, dim=1)
+            h_r, h_z, h_n = F.linear(h, W_hh, b_hh).chunk(3, dim=1)   # W_h* h_{t-1} + b_h*
+            r = torch.sigmoid(x_r + h_r)               # reset gate
+            z = torch.sigmoid(x_z + h_z)               # update gate
+            n = torch.tanh(x_n + r * h_n)              # candidate
+            h = (1 - z) * n + z * h                    # h_t
             outs.append(h)
         return in_time_order(outs, reverse), (h,)

@@ -5,22 +5,9 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from .base import RecurrentBase, in_time_order, input_projection
+from torch.nn import functional as F
 
-
-def _gate_affine(H: int, like: Tensor) -> tuple[Tensor, Tensor]:
-    """Vectors (s, m) of length 4H with gates = m + s ⊙ tanh(s ⊙ a) for a = [a_i; a_f; a_g; a_o].
-
-    Since σ(a) = ½ + ½ tanh(½ a), the sigmoid blocks (i, f, o) get s = m = ½
-    and the tanh block g gets s = 1, m = 0: one tanh over the whole (B, 4H)
-    block gives all four gates.  The inner s is folded into the weights once
-    per call.
-    """
-    s = like.new_full((4 * H,), 0.5)
-    m = like.new_full((4 * H,), 0.5)
-    s[2 * H: 3 * H] = 1.0
-    m[2 * H: 3 * H] = 0.0
-    return s, m
+from .base import RecurrentBase, in_time_order, time_steps
 
 
 class LSTM(RecurrentBase):
@@ -44,8 +31,8 @@ class LSTM(RecurrentBase):
     k > 0 reads the outputs h_t of layer k-1 (after dropout in training
     mode, if ``dropout > 0``).
 
-    No fused kernel is called: the time loop is plain tensor arithmetic, and
-    autograd derives backpropagation through time.
+    No fused kernel is called: the time loop is the equations above, line
+    for line, and autograd derives backpropagation through time.
 
     Args:
         input_size: D, the number of features of x_t.
@@ -58,27 +45,31 @@ class LSTM(RecurrentBase):
             layer except the last, in training mode.  Default: 0.
         bidirectional: add a reverse direction per layer (Schuster &
             Paliwal, 1997).  Default: ``False``.
-        proj_size: only 0 (no projection) is supported.
+        proj_size: if > 0, an LSTM with a projection (Sak, Senior & Beaufays,
+            2014): h_t = W_hr (o_t ⊙ tanh(c_t)) has ``proj_size`` features
+            instead of H, which shrinks W_hh to (4H, proj_size) and the input
+            of the next layer. Must be smaller than H. Default: 0.
         device, dtype: where and how to create the parameters.
 
     Inputs: ``input``, ``(h_0, c_0)`` (optional)
         - ``input``: (T, B, D), (B, T, D) with ``batch_first``, or (T, D).
-        - ``h_0``, ``c_0``: (num_layers * num_directions, B, H) each, or
-          (num_layers * num_directions, H) for unbatched input; zeros if
-          omitted.
+        - ``h_0``: (num_layers * num_directions, B, H_out) and ``c_0``:
+          (num_layers * num_directions, B, H), or without B for unbatched
+          input; zeros if omitted. H_out is ``proj_size`` if it is > 0, else H.
 
     Outputs: ``output``, ``(h_n, c_n)``
-        - ``output``: (T, B, num_directions * H), the h_t of the last layer;
+        - ``output``: (T, B, num_directions * H_out), the h_t of the last layer;
           with two directions ``output[t] = [h_t forward ; h_t reverse]``.
-        - ``h_n``, ``c_n``: (num_layers * num_directions, B, H), the final
-          states, ordered layer 0 forward, layer 0 reverse, layer 1
+        - ``h_n``, ``c_n``: (num_layers * num_directions, B, H_out) and
+          (num_layers * num_directions, B, H), the final states, ordered layer 0 forward, layer 0 reverse, layer 1
           forward, ...
 
     Attributes (k is the layer, append ``_reverse`` for the reverse direction):
         weight_ih_l{k}: [W_ii; W_if; W_ig; W_io], shape (4H, D) for k = 0 and
-            (4H, num_directions * H) for k > 0 -- gate order i, f, g, o.
-        weight_hh_l{k}: [W_hi; W_hf; W_hg; W_ho], shape (4H, H).
+            (4H, num_directions * H_out) for k > 0 -- gate order i, f, g, o.
+        weight_hh_l{k}: [W_hi; W_hf; W_hg; W_ho], shape (4H, H_out).
         bias_ih_l{k}, bias_hh_l{k}: shape (4H,), same gate order.
+        weight_hr_l{k}: W_hr, shape (proj_size, H); only with ``proj_size > 0``.
 
         All are initialised from U(-1/sqrt(H), 1/sqrt(H)).
 
@@ -93,13 +84,8 @@ class LSTM(RecurrentBase):
         truncated outside the cell as in the 1997 paper.
 
     Note:
-        Implementation: the input projections of all steps are one matrix
-        product before the loop, and the four gates of a step come from one
-        ``tanh`` over the whole (B, 4H) block, using
-        σ(a) = ½ + ½ tanh(½ a) with the factors ½ folded into (copies of)
-        the weights once per call; the stored parameters keep the layout of
-        ``torch.nn``.  Without autograd (``torch.no_grad()``, or nothing
-        requires grad) the step updates its buffers in place.
+        The input projections of all steps are one matrix product before the
+        time loop, since they do not depend on h_{t-1}.
 
     References:
         S. Hochreiter, J. Schmidhuber (1997). Long short-term memory.
@@ -107,6 +93,9 @@ class LSTM(RecurrentBase):
         F. A. Gers, J. Schmidhuber, F. Cummins (2000). Learning to forget:
         continual prediction with LSTM. *Neural Computation* 12(10),
         2451-2471.
+        H. Sak, A. Senior, F. Beaufays (2014). Long short-term memory
+        recurrent neural network architectures for large scale acoustic
+        modeling. *Interspeech 2014*, 338-342.
         M. Schuster, K. K. Paliwal (1997). Bidirectional recurrent neural
         networks. *IEEE Trans. Signal Processing* 45(11), 2673-2681.
 
@@ -126,36 +115,24 @@ class LSTM(RecurrentBase):
                  bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
                  bidirectional: bool = False, proj_size: int = 0, device=None,
                  dtype=None) -> None:
-        if proj_size != 0:
-            raise NotImplementedError("rnnbook.torch.LSTM does not implement projections "
-                                      "(proj_size > 0)")
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
-                         bidirectional, device=device, dtype=dtype)
+                         bidirectional, proj_size=proj_size, device=device, dtype=dtype)
 
-    def _direction(self, x: Tensor, state, params, reverse: bool, inplace: bool):
-        w_ih, w_hh, b_ih, b_hh = params
-        H = self.hidden_size
-        s, m = _gate_affine(H, x)
-        # s ⊙ a_t for all t, a_t = W_ih x_t + b_ih + b_hh: (T, B, 4H)
-        a = input_projection(x, w_ih * s[:, None], None if b_ih is None else (b_ih + b_hh) * s)
-        w_hh_t = (w_hh * s[:, None]).t()
+    def _direction(self, x: Tensor, state, params, reverse: bool):
+        W_ih, W_hh, b_ih, b_hh, W_hr = params
         h, c = state
-        steps = a.unbind(0)
-        order = range(len(steps) - 1, -1, -1) if reverse else range(len(steps))
-        if inplace:   # no graph: overwrite a_t, keep c in one buffer, write h_t in place
-            out = x.new_empty(len(steps), x.shape[1], H)
-            outs, c, tanh_c = out.unbind(0), c.clone(), torch.empty_like(c)
-            for t in order:
-                gates = steps[t].addmm_(h, w_hh_t).tanh_()
-                i, f, g, o = torch.addcmul(m, s, gates, out=gates).chunk(4, 1)
-                c.mul_(f).addcmul_(i, g)
-                h = torch.mul(o, torch.tanh(c, out=tanh_c), out=outs[t])
-            return out, (h, c)
+        xs = F.linear(x, W_ih, b_ih)                   # W_ih x_t + b_ih, every step at once (T, B, 4H)
         outs = []
-        for t in order:
-            gates = torch.addcmul(m, s, torch.addmm(steps[t], h, w_hh_t).tanh())
-            i, f, g, o = gates.chunk(4, 1)
-            c = torch.addcmul(f * c, i, g)   # c_t = f ⊙ c_{t-1} + i ⊙ g
-            h = o * c.tanh()                 # h_t = o ⊙ tanh(c_t)
+        for t in time_steps(len(xs), reverse):
+            a = xs[t] + F.linear(h, W_hh, b_hh)        # a_t                      (B, 4H)
+            a_i, a_f, a_g, a_o = a.chunk(4, dim=1)
+            i = torch.sigmoid(a_i)                     # input gate
+            f = torch.sigmoid(a_f)                     # forget gate
+            g = torch.tanh(a_g)                        # candidate
+            o = torch.sigmoid(a_o)                     # output gate
+            c = f * c + i * g                          # c_t
+            h = o * torch.tanh(c)                      # h_t
+            if W_hr is not None:
+                h = F.linear(h, W_hr)                  # projection: h_t = W_hr (o_t ⊙ tanh c_t)
             outs.append(h)
         return in_time_order(outs, reverse), (h, c)

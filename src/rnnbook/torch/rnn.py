@@ -5,10 +5,11 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from .base import RecurrentBase, in_time_order, input_projection
+from torch.nn import functional as F
 
-_ACTIVATIONS = {"tanh": torch.tanh, "relu": torch.relu}
-_ACTIVATIONS_ = {"tanh": torch.tanh_, "relu": torch.relu_}
+from .base import RecurrentBase, in_time_order, time_steps
+
+_NONLINEARITIES = ("tanh", "relu")
 
 
 class RNN(RecurrentBase):
@@ -23,7 +24,7 @@ class RNN(RecurrentBase):
     layer k-1 (after dropout in training mode, if ``dropout > 0``).
 
     Unlike ``torch.nn.RNN`` no fused kernel is called: the time loop is
-    plain tensor arithmetic, and autograd derives the backward pass
+    the equation above, and autograd derives the backward pass
     (backpropagation through time).
 
     Args:
@@ -72,9 +73,9 @@ class RNN(RecurrentBase):
         interchangeable with ``torch.nn.RNN``.
 
     Note:
-        The input projections W_ih x_t + b_ih + b_hh of all steps are computed
-        by one matrix product before the time loop; only W_hh h_{t-1}
-        remains inside it.
+        The input projections W_ih x_t + b_ih of all steps are computed by one
+        matrix product before the time loop, since they do not depend on
+        h_{t-1}; only W_hh h_{t-1} + b_hh remains inside it.
 
     References:
         J. L. Elman (1990). Finding structure in time. *Cognitive Science*
@@ -101,7 +102,7 @@ class RNN(RecurrentBase):
             raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
         if kwargs:
             raise TypeError(f"unexpected keyword argument(s): {', '.join(kwargs)}")
-        if nonlinearity not in _ACTIVATIONS:
+        if nonlinearity not in _NONLINEARITIES:
             raise ValueError(f"Unknown nonlinearity '{nonlinearity}'. "
                              "Select from 'tanh' or 'relu'.")
         self.nonlinearity = nonlinearity
@@ -112,24 +113,13 @@ class RNN(RecurrentBase):
         s = super().extra_repr()
         return s if self.nonlinearity == "tanh" else s + f", nonlinearity={self.nonlinearity}"
 
-    def _direction(self, x: Tensor, state, params, reverse: bool, inplace: bool):
-        w_ih, w_hh, b_ih, b_hh = params
+    def _direction(self, x: Tensor, state, params, reverse: bool):
+        W_ih, W_hh, b_ih, b_hh, _ = params
         (h,) = state
-        # a_t = W_ih x_t + b_ih + b_hh for all t: (T, B, H)
-        a = input_projection(x, w_ih, None if b_ih is None else b_ih + b_hh)
-        w_hh_t = w_hh.t()
-        steps = a.unbind(0)
-        if reverse:
-            steps = steps[::-1]
-        if inplace:
-            # No graph: h_t overwrites a_t, so ``a`` becomes the output itself.
-            act_ = _ACTIVATIONS_[self.nonlinearity]
-            for a_t in steps:
-                h = act_(a_t.addmm_(h, w_hh_t))
-            return a, (h,)
-        act = _ACTIVATIONS[self.nonlinearity]
+        phi = torch.tanh if self.nonlinearity == "tanh" else torch.relu
+        xs = F.linear(x, W_ih, b_ih)                  # W_ih x_t + b_ih, every step at once (T, B, H)
         outs = []
-        for a_t in steps:
-            h = act(torch.addmm(a_t, h, w_hh_t))   # h_t = phi(a_t + W_hh h_{t-1})
+        for t in time_steps(len(xs), reverse):
+            h = phi(xs[t] + F.linear(h, W_hh, b_hh))  # h_t = φ(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)
             outs.append(h)
         return in_time_order(outs, reverse), (h,)
