@@ -18,14 +18,14 @@ from ..numpy import _validate as validate
 
 # --------------------------------------------------------------------- step math
 def _rnn_step(a: np.ndarray, nonlinearity: str) -> np.ndarray:
-    """h_t = f(a_t), computed in place in ``a`` (which is returned)."""
+    """h_t = φ(z_t), computed in place in ``a`` (which is returned)."""
     if nonlinearity == "tanh":
         return np.tanh(a, out=a)
     return np.maximum(a, 0, out=a)
 
 
 def _rnn_local_grad(h: np.ndarray, nonlinearity: str) -> np.ndarray:
-    """f'(a_t) written through h_t = f(a_t): 1 - h_t^2 (tanh) or [h_t > 0] (relu).
+    """φ'(z_t) written through h_t = φ(z_t): 1 - h_t^2 (tanh) or [h_t > 0] (relu).
 
     Works on any shape, so the sequence backward computes it for all steps
     at once.
@@ -36,7 +36,7 @@ def _rnn_local_grad(h: np.ndarray, nonlinearity: str) -> np.ndarray:
 
 
 def _rnn_step_backward(dh: np.ndarray, fprime: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """δ_t = dh_t ⊙ f'(a_t): the gradient of the pre-activation a_t."""
+    """δ_t = dh_t ⊙ φ'(z_t): the gradient of the pre-activation z_t."""
     return np.multiply(dh, fprime, out=out)
 
 
@@ -51,7 +51,7 @@ def _param_grads(delta, x, h_prev, params) -> dict:
 
 # ---------------------------------------------------------------------- one step
 def rnn_cell_forward(x_t, h_prev, params, nonlinearity="tanh"):
-    """One step of the simple RNN: h_t = f(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh).
+    """One step of the simple RNN: h_t = φ(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh).
 
     Parameters
     ----------
@@ -90,7 +90,7 @@ def rnn_cell_forward(x_t, h_prev, params, nonlinearity="tanh"):
 def rnn_cell_backward(dh_t, cache):
     """Backward of :func:`rnn_cell_forward`.
 
-    With δ_t = dh_t ⊙ f'(a_t):  dx_t = W_ih^T δ_t,  dh_{t-1} = W_hh^T δ_t,
+    With δ_t = dh_t ⊙ φ'(z_t):  dx_t = W_ih^T δ_t,  dh_{t-1} = W_hh^T δ_t,
     dW_ih = δ_t x_t^T,  dW_hh = δ_t h_{t-1}^T,  db_ih = db_hh = δ_t (each
     summed over the batch).  In row-vector code: ``dx = delta @ W_ih``.
 
@@ -114,7 +114,7 @@ def rnn_cell_backward(dh_t, cache):
 def rnn_forward(x, h0, params, nonlinearity="tanh"):
     """Run the simple RNN over a sequence.
 
-    For t = 1..T:  a_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh,  h_t = f(a_t).
+    For t = 1..T:  z_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh,  h_t = φ(z_t).
 
     Parameters
     ----------
@@ -154,8 +154,8 @@ def rnn_forward(x, h0, params, nonlinearity="tanh"):
     buf = np.empty((B, H), dtype=x.dtype)
     for t in range(T):
         np.dot(hs[t], W_hh_T, out=buf)
-        np.add(xa[t], buf, out=hs[t + 1])         # a_t
-        _rnn_step(hs[t + 1], nonlinearity)        # h_t = f(a_t)
+        np.add(xa[t], buf, out=hs[t + 1])         # z_t
+        _rnn_step(hs[t + 1], nonlinearity)        # h_t = φ(z_t)
     cache = dict(made_by="fast.rnn_forward", x=x, hs=hs, params=params,
                  nonlinearity=nonlinearity)
     return hs[1:].copy(), hs[T].copy(), cache
@@ -168,7 +168,7 @@ def rnn_backward(dy, dh_T, cache):
     at the final state from outside the sequence (truncated BPTT carries the
     state to the next chunk).  The recursion, run for t = T..1, is
 
-        δ_t = (dy_t + W_hh^T δ_{t+1}) ⊙ f'(a_t),   with W_hh^T δ_{T+1} := dh_T,
+        δ_t = (dy_t + W_hh^T δ_{t+1}) ⊙ φ'(z_t),   with W_hh^T δ_{T+1} := dh_T,
 
     and then, with sums over t (and over the batch),
 
