@@ -21,20 +21,37 @@ NOTEBOOK = Path(__file__).resolve().parents[1] / "book" / "rnn.ipynb"
 # ----------------------------------------------------------- the chapter's solutions
 
 def solution_code(label: str) -> str:
-    """The python code of the hidden solution of exercise ``label``, as printed."""
+    """The code cells of the gated solution of exercise ``label`` (between its
+    ``solution-start`` and ``solution-end`` markdown cells), as the build runs them."""
     cells = json.loads(NOTEBOOK.read_text())["cells"]
-    text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
-    block = text.split(f":::{{solution}} {label}\n", 1)[1].split("\n:::", 1)[0]
-    return re.search(r"```python\n(.*?)```", block, re.S).group(1)
+    start = next(i for i, c in enumerate(cells) if c["cell_type"] == "markdown"
+                 and f"{{solution-start}} {label}\n" in "".join(c["source"]))
+    code = []
+    for c in cells[start + 1:]:
+        text = "".join(c["source"])
+        if c["cell_type"] == "markdown" and "{solution-end}" in text:
+            return "\n\n".join(code)
+        if c["cell_type"] == "code":
+            code.append(text)
+    raise AssertionError(f"{label}: no solution-end after its solution-start")
 
 
 def run_solution(label: str, **names) -> dict:
     # S: the chapter's effective seed (info["seed"]), which solutions derive theirs from.
     namespace = {"S": 0, "np": np, "torch": torch, "nn": nn, "rnn_forward": rnn_forward,
-                 "check_rnn_step": lambda fn: None, "check_rnn_forward": lambda fn: None,
+                 "check_rnn_step": check_rnn_step, "check_rnn_forward": check_rnn_forward,
                  **names}
     exec(solution_code(label), namespace)  # noqa: S102 - our own notebook
     return namespace
+
+
+def test_every_exercise_has_a_solution_with_code():
+    cells = json.loads(NOTEBOOK.read_text())["cells"]
+    text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    labels = re.findall(r":label: (ex-rnn-\d+)", text)
+    assert labels == [f"ex-rnn-{i}" for i in range(1, 8)], labels
+    for label in labels:
+        assert solution_code(label).strip(), label
 
 
 # ----------------------------------------------------------- correct answers
@@ -73,20 +90,20 @@ def test_forward_accepts_correct(capsys):
     assert capsys.readouterr().out.startswith("correct")
 
 
-@pytest.mark.parametrize("label,name", [("ex-rnn-1", "my_rnn_step"),
-                                        ("ex-rnn-3", "my_rnn_step_concat")])
+@pytest.mark.parametrize("label,name", [("ex-rnn-1", "rnn_step_solution"),
+                                        ("ex-rnn-3", "rnn_step_concat_solution")])
 def test_step_accepts_the_chapter_solutions(label, name, capsys):
     assert check_rnn_step(run_solution(label)[name]) is True
     assert "correct" in capsys.readouterr().out
 
 
 def test_forward_accepts_the_chapter_solution(capsys):
-    assert check_rnn_forward(run_solution("ex-rnn-2")["my_rnn_forward"]) is True
+    assert check_rnn_forward(run_solution("ex-rnn-2")["rnn_forward_solution"]) is True
     assert "correct" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("label", ["ex-rnn-4", "ex-rnn-5", "ex-rnn-6", "ex-rnn-7"])
-def test_other_solutions_run(label):
+def test_other_solutions_run(label, capsys):
     run_solution(label)        # their asserts must hold
 
 
