@@ -164,10 +164,10 @@ def padded_loop(x, lengths, fwd, bwd):
     H = fwd.hidden_size
     out = x.new_zeros(T, B, 2 * H)
     for b in range(B):
-        L = int(lengths[b])
-        seq = x[:L, b:b + 1]
-        out[:L, b:b + 1, :H] = fwd(seq)[0]
-        out[:L, b:b + 1, H:] = bwd(seq.flip(0))[0].flip(0)
+        n = int(lengths[b])                                 # real steps of sequence b
+        seq = x[:n, b:b + 1]
+        out[:n, b:b + 1, :H] = fwd(seq)[0]
+        out[:n, b:b + 1, H:] = bwd(seq.flip(0))[0].flip(0)
     return out
 
 

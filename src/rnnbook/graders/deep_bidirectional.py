@@ -120,8 +120,8 @@ def _reverse_padded(x, lengths):
     """
     T = x.size(0)
     t = torch.arange(T).unsqueeze(1)                        # (T, 1)
-    L = torch.as_tensor(lengths).unsqueeze(0)               # (1, B)
-    idx = torch.where(t < L, L - 1 - t, t)                  # (T, B)
+    n = torch.as_tensor(lengths).unsqueeze(0)               # (1, B): real steps per sequence
+    idx = torch.where(t < n, n - 1 - t, t)                  # (T, B)
     idx = idx.view(T, -1, *([1] * (x.dim() - 2))).expand_as(x)
     return x.gather(0, idx)
 
@@ -154,8 +154,9 @@ def padded_variant(x, lengths, forward_layer, backward_layer, variant="right"):
 PADDED_VARIANTS = {
     "whole tensor flipped": (
         "you reversed the whole padded tensor, so for every sequence shorter than T the "
-        "backward direction first read the padding and only then x_L, ..., x_1. Reverse "
-        "each sequence within its own length: step t < L goes to L - 1 - t, padding stays."),
+        "backward direction first read the padding and only then the real steps, last to first. "
+        "Reverse each sequence within its own length: step t < n goes to n - 1 - t, with "
+        "n = lengths[b]; padding stays."),
     "no flip back": (
         "the backward outputs are still in the order they were computed: reverse them back "
         "(within each sequence's length) before concatenating. This is the bug that d2l's "
