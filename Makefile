@@ -20,7 +20,7 @@ endif
 export PYTHONHASHSEED := 0
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: book test robust env clean check-book
+.PHONY: book test robust env clean check-book check-site
 
 env: $(STAMP)
 
@@ -39,7 +39,10 @@ book: $(STAMP)
 	  rm -rf _build/.jupyter_cache; fi; \
 	echo $$key > _build/.exec-key
 	@mkdir -p $(CLAIMS)
-	RNNBOOK_BUDGET=full RNNBOOK_CLAIMS=$(CLAIMS)/book.jsonl $(BIN)/jupyter-book build . -n -W --keep-going
+	$(BIN)/python tools/vendor_static.py
+	# TQDM_DISABLE: no progress bars in the pages (a tqdm widget is an empty box on a
+	# static site and needs scripts from a CDN); readers running a chapter see them.
+	TQDM_DISABLE=1 RNNBOOK_BUDGET=full RNNBOOK_CLAIMS=$(CLAIMS)/book.jsonl $(BIN)/jupyter-book build . -n -W --keep-going
 	@echo "Open _build/html/index.html"
 
 NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=900 -p no:cacheprovider
@@ -72,5 +75,16 @@ robust: $(STAMP)
 	$(BIN)/python tools/robust_report.py $(ROBUST_CLAIMS); \
 	if [ $$fail != 0 ]; then echo "make robust: a chapter failed (see above)"; fi; exit $$fail
 
+# The site in a real browser (headless Chromium, offline): console errors, requests
+# outside the site, broken links and anchors, images, unrendered mathematics.
+# Checks _build/html (make book) if it exists, else the unexecuted site that
+# make test builds (building it first if needed).
+check-site: $(STAMP)
+	@if [ -f _build/html/index.html ]; then site=_build/html; \
+	else site=_build/check/_build/html; \
+	  [ -f $$site/index.html ] || RNNBOOK_BUDGET=quick $(BIN)/python tools/book_check.py _build/check >/dev/null; \
+	fi; \
+	$(BIN)/python tools/check_site.py $$site _build/site-check
+
 clean:
-	rm -rf _build
+	rm -rf _build _vendor

@@ -27,6 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def main(build_dir: str = "_build/check") -> int:
+    if subprocess.call([sys.executable, str(ROOT / "tools" / "vendor_static.py")]) != 0:
+        return 1
     out = ROOT / build_dir
     out.mkdir(parents=True, exist_ok=True)
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
@@ -35,7 +37,10 @@ def main(build_dir: str = "_build/check") -> int:
     sphinx_config["suppress_warnings"] = list(sphinx_config.get("suppress_warnings") or []) + [
         "mystnb.glue", "mystnb.glue_ref",
     ]
-    # Relative paths in the config are relative to the book's root.
+    # Relative paths in the config are relative to the book's root, except the
+    # folders of local extensions, which are relative to the config file.
+    local = config["sphinx"].get("local_extensions") or {}
+    config["sphinx"]["local_extensions"] = {k: str(ROOT / v) for k, v in local.items()}
     config_path = out / "_config.yml"
     config_path.write_text(yaml.safe_dump(config, sort_keys=False))
     cmd = [
