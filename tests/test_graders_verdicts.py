@@ -8,22 +8,20 @@ grader must print "not yet" and return False.
 
 from __future__ import annotations
 
-import os
-import sys
 
 import numpy as np
 import pytest
 import torch
 
-import test_graders_bptt as t_bptt  # noqa: E402
-import test_graders_deep_bidirectional as t_bi  # noqa: E402
-import test_graders_gru as t_gru  # noqa: E402
-import test_graders_long_range as t_long  # noqa: E402
-import test_graders_lstm as t_lstm  # noqa: E402
-import test_graders_rnn as t_rnn  # noqa: E402
-import test_graders_sequence_data as t_seq  # noqa: E402
-import test_graders_vanishing_gradients as t_vg  # noqa: E402
-from rnnbook.graders import (bptt, deep_bidirectional, gru, long_range, lstm, rnn,  # noqa: E402
+import test_graders_bptt as t_bptt
+import test_graders_deep_bidirectional as t_bi
+import test_graders_gru as t_gru
+import test_graders_long_range as t_long
+import test_graders_lstm as t_lstm
+import test_graders_rnn as t_rnn
+import test_graders_sequence_data as t_seq
+import test_graders_vanishing_gradients as t_vg
+from rnnbook.graders import (bptt, deep_bidirectional, gru, long_range, lstm, rnn,
                                sequence_data, vanishing_gradients)
 
 

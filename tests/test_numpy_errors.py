@@ -1,13 +1,11 @@
 """Bad inputs raise ValueError with a message naming expected and received values."""
 
-import os
 import re
-import sys
 
 import numpy as np
 import pytest
 
-import _oracle as O  # noqa: E402
+import _oracle as oracle
 
 KINDS = ["rnn", "lstm", "gru"]
 G = {"rnn": 1, "lstm": 4, "gru": 3}
@@ -41,7 +39,7 @@ def esc(s):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_x_not_3d(kind):
-    fwd = O.numpy_api(kind)[0]
+    fwd = oracle.numpy_api(kind)[0]
     params, x = setup(kind)
     with pytest.raises(ValueError, match=esc("x must be 3-D (T, B, D), got shape (5, 3)")):
         fwd(x[:, 0, :], None, params)
@@ -49,7 +47,7 @@ def test_x_not_3d(kind):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_integer_x(kind):
-    fwd = O.numpy_api(kind)[0]
+    fwd = oracle.numpy_api(kind)[0]
     params, x = setup(kind)
     with pytest.raises(ValueError, match="x must have dtype float32 or float64, got int64"):
         fwd(x.astype(np.int64), None, params)
@@ -57,7 +55,7 @@ def test_integer_x(kind):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_input_size_mismatch(kind):
-    fwd = O.numpy_api(kind)[0]
+    fwd = oracle.numpy_api(kind)[0]
     params, x = setup(kind)
     x = np.zeros((T, B, D + 2))
     msg = (f"x has D={D + 2} (its last axis), but params['weight_ih'] has shape "
@@ -69,7 +67,7 @@ def test_input_size_mismatch(kind):
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("bad", [(B + 1, H), (B, H + 1), (H,)])
 def test_state_shape(kind, bad):
-    fwd = O.numpy_api(kind)[0]
+    fwd = oracle.numpy_api(kind)[0]
     params, x = setup(kind)
     s = np.zeros(bad)
     s0 = (s, np.zeros((B, H))) if kind == "lstm" else s
@@ -79,7 +77,7 @@ def test_state_shape(kind, bad):
 
 
 def test_lstm_cell_state_shape():
-    fwd = O.numpy_api("lstm")[0]
+    fwd = oracle.numpy_api("lstm")[0]
     params, x = setup("lstm")
     with pytest.raises(ValueError, match=esc(f"state0[1] (c) must have shape (B, H) = ({B}, {H}), got (1, {H})")):
         fwd(x, (None, np.zeros((1, H))), params)
@@ -90,7 +88,7 @@ def test_lstm_cell_state_shape():
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("key", ["weight_ih", "weight_hh"])
 def test_missing_param(kind, key):
-    fwd = O.numpy_api(kind)[0]
+    fwd = oracle.numpy_api(kind)[0]
     params, x = setup(kind)
     del params[key]
     with pytest.raises(ValueError, match=f"params is missing key '{key}'"):
@@ -99,7 +97,7 @@ def test_missing_param(kind, key):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_misshaped_weight_hh(kind):
-    fwd = O.numpy_api(kind)[0]
+    fwd = oracle.numpy_api(kind)[0]
     params, x = setup(kind)
     params["weight_hh"] = params["weight_hh"][:, :-1]
     msg = (f"params['weight_hh'] must have shape ({G[kind] * H}, {H}) = ({ROWS[kind]}, H) "
@@ -111,7 +109,7 @@ def test_misshaped_weight_hh(kind):
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("key", ["bias_ih", "bias_hh"])
 def test_misshaped_bias(kind, key):
-    fwd = O.numpy_api(kind)[0]
+    fwd = oracle.numpy_api(kind)[0]
     params, x = setup(kind)
     params[key] = params[key][:-1]
     msg = (f"params['{key}'] must have shape ({G[kind] * H},) = ({ROWS[kind]},) for {kind}, "
@@ -122,7 +120,7 @@ def test_misshaped_bias(kind, key):
 
 @pytest.mark.parametrize("kind", ["lstm", "gru"])
 def test_weight_ih_rows_not_multiple_of_gates(kind):
-    fwd = O.numpy_api(kind)[0]
+    fwd = oracle.numpy_api(kind)[0]
     params, x = setup(kind)
     params["weight_ih"] = params["weight_ih"][:-1]
     with pytest.raises(ValueError, match=esc(f"params['weight_ih'] must have shape ({ROWS[kind]}, D)")):
@@ -131,7 +129,7 @@ def test_weight_ih_rows_not_multiple_of_gates(kind):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_torch_names_rejected_with_hint(kind):
-    fwd = O.numpy_api(kind)[0]
+    fwd = oracle.numpy_api(kind)[0]
     params, x = setup(kind)
     params["weight_ih_l0"] = params.pop("weight_ih")
     with pytest.raises(ValueError, match=esc("unexpected key 'weight_ih_l0'") + ".*strip the '_l0' suffix"):
@@ -141,7 +139,7 @@ def test_torch_names_rejected_with_hint(kind):
 @pytest.mark.parametrize("kind", KINDS)
 def test_tensor_param_rejected(kind):
     torch = pytest.importorskip("torch")
-    fwd = O.numpy_api(kind)[0]
+    fwd = oracle.numpy_api(kind)[0]
     params, x = setup(kind)
     params["weight_hh"] = torch.tensor(params["weight_hh"])
     with pytest.raises(TypeError, match=esc("params['weight_hh'] must be a NumPy array, got Tensor")):
@@ -150,7 +148,7 @@ def test_tensor_param_rejected(kind):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_mixed_dtypes(kind):
-    fwd = O.numpy_api(kind)[0]
+    fwd = oracle.numpy_api(kind)[0]
     params, x = setup(kind)
     with pytest.raises(ValueError, match="mixed dtypes: x is float32 but params.'weight_ih'. is float64"):
         fwd(x.astype(np.float32), None, params)
@@ -164,7 +162,7 @@ def test_mixed_dtypes(kind):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_backward_dy_shape_and_dtype(kind):
-    fwd, bwd = O.numpy_api(kind)[:2]
+    fwd, bwd = oracle.numpy_api(kind)[:2]
     params, x = setup(kind)
     y, _, cache = fwd(x, None, params)
     with pytest.raises(ValueError, match=esc(f"dy must have the shape of the forward output ({T}, {B}, {H}), got ({T}, {B}, {H + 1})")):
@@ -175,7 +173,7 @@ def test_backward_dy_shape_and_dtype(kind):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_backward_dstate_shape(kind):
-    fwd, bwd = O.numpy_api(kind)[:2]
+    fwd, bwd = oracle.numpy_api(kind)[:2]
     params, x = setup(kind)
     y, _, cache = fwd(x, None, params)
     bad = np.zeros((B + 1, H))
@@ -187,10 +185,10 @@ def test_backward_dstate_shape(kind):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_backward_wrong_cache(kind):
-    bwd = O.numpy_api(kind)[1]
+    bwd = oracle.numpy_api(kind)[1]
     other = "gru" if kind != "gru" else "rnn"
     params, x = setup(other)
-    y, _, cache = O.numpy_api(other)[0](x, None, params)
+    y, _, cache = oracle.numpy_api(other)[0](x, None, params)
     with pytest.raises(ValueError, match=f"cache must come from {kind}_forward, got one from {other}_forward"):
         bwd(np.zeros_like(y), None, cache)
 
@@ -207,7 +205,7 @@ def test_unknown_nonlinearity(fn):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_cell_checks(kind):
-    _, _, cell_fwd, cell_bwd = O.numpy_api(kind)
+    _, _, cell_fwd, cell_bwd = oracle.numpy_api(kind)
     params, x = setup(kind)
     with pytest.raises(ValueError, match=esc("x_t must be 2-D (B, D), got shape (5, 2, 3)")):
         cell_fwd(x, None, params)

@@ -5,13 +5,11 @@ state) or got back from it (the output, the new state) must not change what
 the backward pass computes; and a backward pass can be run twice.
 """
 
-import os
-import sys
 
 import numpy as np
 import pytest
 
-import _oracle as O  # noqa: E402
+import _oracle as oracle
 
 KINDS = ["rnn", "lstm", "gru"]
 T, B, D, H = 4, 3, 2, 5
@@ -46,8 +44,8 @@ def _assert_same(got, want):
 
 
 def _problem(kind, step):
-    params = O.numpy_params(O.make_layer(kind, D, H))
-    prob = O.random_problem(kind, T, B, D, H)
+    params = oracle.numpy_params(oracle.make_layer(kind, D, H))
+    prob = oracle.random_problem(kind, T, B, D, H)
     if step:
         x, state = prob["x"][0].copy(), prob["state0"]
         dstate = prob["dstate_T"]
@@ -59,7 +57,7 @@ def _problem(kind, step):
 @pytest.mark.parametrize("step", [True, False], ids=["cell", "sequence"])
 @pytest.mark.parametrize("kind", KINDS)
 def test_editing_inputs_and_outputs_in_place_leaves_backward_alone(kind, step):
-    fwd, bwd, cell_fwd, cell_bwd = O.numpy_api(kind)
+    fwd, bwd, cell_fwd, cell_bwd = oracle.numpy_api(kind)
     forward, backward = (cell_fwd, cell_bwd) if step else (fwd, bwd)
     params, x, state, dstate = _problem(kind, step)
     upstream = (dstate,) if step else dstate
@@ -87,7 +85,7 @@ def test_editing_inputs_and_outputs_in_place_leaves_backward_alone(kind, step):
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("present, missing", [("bias_ih", "bias_hh"), ("bias_hh", "bias_ih")])
 def test_one_bias_of_two_is_refused(kind, step, present, missing):
-    fwd, _, cell_fwd, _ = O.numpy_api(kind)
+    fwd, _, cell_fwd, _ = oracle.numpy_api(kind)
     forward = cell_fwd if step else fwd
     params, x, state, _ = _problem(kind, step)
     del params[missing]
@@ -97,7 +95,7 @@ def test_one_bias_of_two_is_refused(kind, step, present, missing):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_no_bias_at_all_is_fine(kind):
-    fwd = O.numpy_api(kind)[0]
+    fwd = oracle.numpy_api(kind)[0]
     params, x, state, _ = _problem(kind, step=False)
     del params["bias_ih"], params["bias_hh"]
     fwd(x, state, params)
