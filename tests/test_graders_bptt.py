@@ -54,15 +54,30 @@ def bptt_vectorised(x, hs, params, dy, dh_T=None):
     return delta @ params["weight_ih"], carry, grads
 
 
-def solution_from_notebook():
-    """The code of the hidden solution of ex-bptt-1, as printed in the chapter."""
+def solution_cells():
+    """{label: [code of each cell]} for the gated solutions (solution-start ... solution-end)."""
     cells = json.loads(NOTEBOOK.read_text())["cells"]
-    text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
-    block = text.split(":::{solution} ex-bptt-1", 1)[1].split(":::", 1)[0]
-    source = re.search(r"```python\n(.*?)```", block, re.S).group(1)
-    namespace = {"S": 0, "np": np, "check_rnn_backward": lambda fn: None}  # S: the chapter's seed
-    exec(source, namespace)  # noqa: S102 - our own notebook
-    return namespace["my_rnn_backward"]
+    out, label = {}, None
+    for cell in cells:
+        text = "".join(cell["source"])
+        if cell["cell_type"] == "markdown":
+            start = re.search(r"```\{solution-start\}\s*(\S+)", text)
+            if start:
+                label = start.group(1)
+                out[label] = []
+            if "{solution-end}" in text:
+                label = None
+        elif label is not None:
+            out[label].append(text)
+    return out
+
+
+def solution_from_notebook():
+    """The function of the solution of ex-bptt-1, as the chapter runs it."""
+    namespace = {"S": 0, "np": np, "check_rnn_backward": lambda fn: True}  # S: the chapter's seed
+    for source in solution_cells()["ex-bptt-1"]:
+        exec(source, namespace)  # noqa: S102 - our own notebook
+    return namespace["rnn_backward_solution"]
 
 
 @pytest.mark.parametrize("fn", [bptt_loop, bptt_vectorised], ids=["loop", "vectorised"])
@@ -128,18 +143,16 @@ def test_grader_does_not_let_the_answer_modify_its_inputs():
 
 
 def test_every_solution_in_the_chapter_runs(capsys):
-    """The code of every hidden solution runs (its asserts pass) as printed."""
+    """The code cells of every gated solution run (their asserts pass) as in the chapter."""
+    from rnnbook.gradcheck import rel_err
     from rnnbook.numpy import rnn_backward, rnn_forward
 
-    cells = json.loads(NOTEBOOK.read_text())["cells"]
-    text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
-    blocks = []
-    for part in text.split(":::{solution}")[1:]:
-        body = part.split("\n:::", 1)[0]
-        blocks += re.findall(r"```python\n(.*?)```", body, re.S)
-    assert len(blocks) >= 3
-    for source in blocks:
+    solutions = solution_cells()
+    assert {"ex-bptt-1", "ex-bptt-2", "ex-bptt-3"} <= set(solutions)
+    for label, sources in solutions.items():
+        assert sources, f"{label} has no code cell"
         namespace = {"S": 0, "np": np, "rnn_forward": rnn_forward, "rnn_backward": rnn_backward,
-                     "check_rnn_backward": check_rnn_backward}
-        exec(source, namespace)  # noqa: S102 - our own notebook
+                     "check_rnn_backward": check_rnn_backward, "rel_err": rel_err}
+        for source in sources:
+            exec(source, namespace)  # noqa: S102 - our own notebook
     assert "not yet" not in capsys.readouterr().out
