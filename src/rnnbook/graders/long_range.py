@@ -3,7 +3,7 @@
 
 ``check_adding_problem(fn)``
     ``fn(batch, length, generator) -> (x, y)`` draws a batch of the adding problem
-    of Hochreiter and Schmidhuber (1997), time-major, as
+    in the variant of Le, Jaitly and Hinton (2015), time-major, as
     :func:`rnnbook.tasks.adding_problem` does: ``x`` is a float32 tensor of shape
     (T, B, 2) whose channel 0 holds numbers drawn uniformly from [0, 1] and whose
     channel 1 is 1 at exactly two steps, one in the first half (t < T // 2) and one
