@@ -20,11 +20,11 @@ NOTEBOOK = Path(__file__).resolve().parents[1] / "book" / "vanishing_gradients.i
 
 # ------------------------------------------------------ gradient through time
 
-def sweep(hs, W_hh, g, *, transpose=True, at_previous=False, fprime=True):
+def sweep(hs, W_hh, dh_T, *, transpose=True, at_previous=False, fprime=True):
     """The backward sweep; the keyword arguments switch in the classic slips."""
     T = hs.shape[0] - 1
     dh = np.empty_like(hs)
-    dh[T] = g
+    dh[T] = dh_T
     W = W_hh.T if transpose else W_hh
     for t in range(T, 0, -1):
         h = hs[t - 1] if at_previous else hs[t]
@@ -33,19 +33,19 @@ def sweep(hs, W_hh, g, *, transpose=True, at_previous=False, fprime=True):
     return dh
 
 
-def sweep_batched_rows(hs, W_hh, g):
+def sweep_batched_rows(hs, W_hh, dh_T):
     """Row-vector style, as BPTT code is often written: dh_{t-1} = (δ_t) @ W_hh."""
-    out = [g]
+    out = [dh_T]
     for t in range(hs.shape[0] - 1, 0, -1):
         out.append(((1 - hs[t] ** 2) * out[-1]) @ W_hh)
     return np.stack(out[::-1])
 
 
-def sweep_torch(hs, W_hh, g):
+def sweep_torch(hs, W_hh, dh_T):
     """Through autograd, returning a torch tensor (the grader accepts tensors)."""
     hs_t = torch.from_numpy(hs)
     W = torch.from_numpy(W_hh)
-    out = [torch.from_numpy(g)]
+    out = [torch.from_numpy(dh_T)]
     for t in range(hs.shape[0] - 1, 0, -1):
         out.append(W.T @ ((1 - hs_t[t] ** 2) * out[-1]))
     return torch.stack(out[::-1])
@@ -63,22 +63,22 @@ def test_gradient_grader_accepts_correct(fn, capsys):
     ({"fprime": False}, "linear RNN"),
 ])
 def test_gradient_grader_rejects_slips_with_hint(kwargs, hint, capsys):
-    assert check_gradient_norms(lambda hs, W, g: sweep(hs, W, g, **kwargs)) is False
+    assert check_gradient_norms(lambda hs, W, dh_T: sweep(hs, W, dh_T, **kwargs)) is False
     out = capsys.readouterr().out
     assert out.startswith("not yet")
     assert hint in out
 
 
 def test_gradient_grader_rejects_without_raising(capsys):
-    def crashes(hs, W_hh, g):
+    def crashes(hs, W_hh, dh_T):
         raise RuntimeError("boom")
 
-    assert check_gradient_norms(lambda hs, W, g: None) is False
+    assert check_gradient_norms(lambda hs, W, dh_T: None) is False
     assert "returned None" in capsys.readouterr().out
     assert check_gradient_norms(crashes) is False
     assert "RuntimeError" in capsys.readouterr().out
-    assert check_gradient_norms(lambda hs, W, g: sweep(hs, W, g)[::-1].copy()) is False
-    assert check_gradient_norms(lambda hs, W, g: sweep(hs, W, g).astype(np.float32)) is False
+    assert check_gradient_norms(lambda hs, W, dh_T: sweep(hs, W, dh_T)[::-1].copy()) is False
+    assert check_gradient_norms(lambda hs, W, dh_T: sweep(hs, W, dh_T).astype(np.float32)) is False
     assert "float64" in capsys.readouterr().out
 
 
@@ -144,6 +144,14 @@ def test_clip_grader_rejects_wrong(fn, hint, capsys):
     assert hint in out
 
 
+def test_clip_grader_in_place_hears_only_about_the_inputs(capsys):
+    """Right values, inputs modified: no hint about a slip it did not make."""
+    assert check_clip_by_global_norm(clip_in_place) is False
+    out = capsys.readouterr().out
+    assert "modified" in out
+    assert "hint" not in out
+
+
 def test_clip_grader_rejects_without_raising(capsys):
     assert check_clip_by_global_norm(lambda grads, c: None) is False
     assert "returned None" in capsys.readouterr().out
@@ -154,21 +162,27 @@ def test_clip_grader_rejects_without_raising(capsys):
 
 # ------------------------------------------------------ the chapter's solutions
 
-def _solution_code(label: str) -> str:
+def _solution_cells(label: str) -> list[str]:
+    """The code cells between ``{solution-start} label`` and the next ``{solution-end}``."""
     cells = json.loads(NOTEBOOK.read_text())["cells"]
-    text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
-    block = re.search(r":::\{solution\} " + re.escape(label) + r"\n(.*?)\n:::", text, re.S)
-    assert block, f"no solution for {label} in the chapter"
-    code = re.search(r"```python\n(.*?)```", block.group(1), re.S)
-    assert code, f"the solution of {label} has no python code"
-    return code.group(1)
+    start = [i for i, c in enumerate(cells) if c["cell_type"] == "markdown"
+             and re.search(r"\{solution-start\} " + re.escape(label) + r"\b", "".join(c["source"]))]
+    assert len(start) == 1, f"no gated solution for {label} in the chapter"
+    code = []
+    for c in cells[start[0] + 1:]:
+        if c["cell_type"] == "markdown" and "{solution-end}" in "".join(c["source"]):
+            return code
+        if c["cell_type"] == "code":
+            code.append("".join(c["source"]))
+    raise AssertionError(f"the solution of {label} has no solution-end")
 
 
 @pytest.mark.parametrize("label, name, check", [
-    ("ex-vg-1", "gradient_through_time", check_gradient_norms),
-    ("ex-vg-2", "clip_by_global_norm", check_clip_by_global_norm),
+    ("ex-vg-1", "solution_gradient_through_time", check_gradient_norms),
+    ("ex-vg-2", "solution_clip_by_global_norm", check_clip_by_global_norm),
 ])
 def test_chapter_solutions_pass_their_graders(label, name, check):
-    namespace = {"S": 0, "np": np}  # S: the chapter's effective seed
-    exec(_solution_code(label), namespace)  # noqa: S102 - our own chapter's code
+    """The solution's first code cell defines the function and asserts that the grader passes it."""
+    namespace = {"S": 0, "np": np, check.__name__: check}  # S: the chapter's effective seed
+    exec(_solution_cells(label)[0], namespace)  # noqa: S102 - our own chapter's code
     assert check(namespace[name]) is True

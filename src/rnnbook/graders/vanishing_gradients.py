@@ -2,7 +2,7 @@
 (``book/vanishing_gradients``).
 
 ``check_gradient_norms(fn)``
-    ``fn(hs, W_hh, g) -> dh`` carries a gradient backwards through a tanh RNN,
+    ``fn(hs, W_hh, dh_T) -> dh`` carries a gradient backwards through a tanh RNN,
 
         z_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh,   h_t = tanh(z_t),   t = 1..T,
 
@@ -10,10 +10,11 @@
 
     - ``hs`` (T + 1, H): ``hs[0]`` is h_0 and ``hs[t]`` is h_t (one sequence);
     - ``W_hh`` (H, H);
-    - ``g`` (H,): the gradient dL/dh_T arriving at the last state.
+    - ``dh_T`` (H,): the gradient dL/dh_T arriving at the last state.
 
     It must return ``dh`` (T + 1, H) with ``dh[t]`` = dL/dh_t
-    = (∂h_T/∂h_t)^T g, so ``dh[T]`` is ``g`` and, since
+    = (∂h_T/∂h_t)^T dL/dh_T (Jacobians in numerator layout, as in
+    ``book/notation.md``), so ``dh[T]`` is ``dh_T`` and, since
     ∂h_t/∂h_{t-1} = diag(1 - h_t²) W_hh,
 
         dh[t-1] = W_hh^T ((1 - h_t²) ⊙ dh[t]).
@@ -27,13 +28,15 @@
     ``fn(grads, max_norm) -> clipped`` clips a list of NumPy gradient arrays by
     their *global* norm (Pascanu, Mikolov and Bengio 2013):
 
-        n = sqrt(Σ_i ‖g_i‖²),   g_i ← g_i · min(1, max_norm / n),
+        n = sqrt(Σ_i ‖a_i‖²),   a_i ← a_i · min(1, max_norm / n),
 
     returning a list of new arrays of the same shapes and leaving the inputs
     unchanged. A small epsilon in the denominator, max_norm / (n + eps) as in
     PyTorch and ``rnnbook.clip``, is accepted (relative tolerance 1e-5). The
     grader recognises clipping each array by its own norm,
-    clipping by value, and rescaling gradients that were already short enough.
+    clipping by value, and rescaling gradients that were already short enough;
+    it names these slips only for answers whose values are wrong, so an answer
+    with the right values that modified its inputs hears only about that.
 
 Both graders print a verdict naming what was expected and what came back
 (shape, dtype, largest error) and return True or False; a wrong or crashing
@@ -97,30 +100,30 @@ def _verdict(problems, n_wrong, hints, n_cases, what, refs) -> bool:
 
 # ------------------------------------------------------ gradient through time
 
-def reference_gradient_norms(hs, W_hh, g):
+def reference_gradient_norms(hs, W_hh, dh_T):
     """dh[t] = dL/dh_t for t = 0..T by the backward sweep (the grader's reference)."""
     T = hs.shape[0] - 1
     dh = np.empty_like(hs)
-    dh[T] = g
+    dh[T] = dh_T
     for t in range(T, 0, -1):
         dh[t - 1] = W_hh.T @ ((1.0 - hs[t] ** 2) * dh[t])
     return dh
 
 
-def _jacobian_product_reference(hs, W_hh, g):
-    """The same numbers from explicit Jacobians: dh[t] = (J_T ... J_{t+1})^T g."""
+def _jacobian_product_reference(hs, W_hh, dh_T):
+    """The same numbers from explicit Jacobians: dh[t] = (J_T ... J_{t+1})^T dh_T."""
     T, H = hs.shape[0] - 1, hs.shape[1]
     dh = np.empty_like(hs)
-    P = np.eye(H)                      # ∂h_T/∂h_T
-    dh[T] = g
+    prod = np.eye(H)                   # ∂h_T/∂h_T
+    dh[T] = dh_T
     for t in range(T, 0, -1):
-        P = P @ ((1.0 - hs[t] ** 2)[:, None] * W_hh)   # ∂h_T/∂h_{t-1} = ∂h_T/∂h_t · J_t
-        dh[t - 1] = P.T @ g
+        prod = prod @ ((1.0 - hs[t] ** 2)[:, None] * W_hh)   # ∂h_T/∂h_{t-1} = ∂h_T/∂h_t · J_t
+        dh[t - 1] = prod.T @ dh_T
     return dh
 
 
-def _autograd_reference(x, h0, params, g):
-    """hs and dL/dh_t for L = <g, h_T>, by torch.autograd through the recurrence."""
+def _autograd_reference(x, h0, params, dh_T):
+    """hs and dL/dh_t for L = <dh_T, h_T>, by torch.autograd through the recurrence."""
     import torch
 
     W_ih, W_hh = (torch.from_numpy(params[k]) for k in ("weight_ih", "weight_hh"))
@@ -131,18 +134,18 @@ def _autograd_reference(x, h0, params, g):
         h = torch.tanh(W_ih @ torch.from_numpy(x[t]) + b + W_hh @ h)
         h.retain_grad()
         states.append(h)
-    (h * torch.from_numpy(g)).sum().backward()
+    (h * torch.from_numpy(dh_T)).sum().backward()
     hs = torch.stack([s.detach() for s in states]).numpy()
     dh = np.stack([s.grad.numpy() for s in states])
     return hs, dh
 
 
-def _slips(hs, W_hh, g):
+def _slips(hs, W_hh, dh_T):
     """Answers produced by classic mistakes, with the hint for each."""
     T = hs.shape[0] - 1
     out = []
     dh = np.empty_like(hs)
-    dh[T] = g
+    dh[T] = dh_T
     for t in range(T, 0, -1):
         dh[t - 1] = W_hh @ ((1.0 - hs[t] ** 2) * dh[t])
     out.append((dh.copy(), "hint: the backward step multiplies by W_hh^T, not W_hh "
@@ -168,10 +171,10 @@ def _rnn_cases(rng, n_cases):
 
 @graded
 def check_gradient_norms(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
-    """Grade ``fn(hs, W_hh, g) -> dh`` (see the module docstring).
+    """Grade ``fn(hs, W_hh, dh_T) -> dh`` (see the module docstring).
 
     Every case runs a float64 tanh RNN with random weights (some cases with
-    large weights, so that tanh saturates) to get ``hs``, draws ``g``, calls
+    large weights, so that tanh saturates) to get ``hs``, draws ``dh_T``, calls
     ``fn`` on copies and compares ``dh`` with the product of Jacobians and with
     ``torch.autograd`` (relative error at most 1e-8). Returns True when every
     case matches.
@@ -188,17 +191,17 @@ def check_gradient_norms(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
                   "bias_ih": rng.normal(0, 0.2, H), "bias_hh": rng.normal(0, 0.2, H)}
         x = rng.normal(size=(T, D))
         h0 = rng.normal(0, 0.5, size=H)
-        g = rng.normal(size=H)
-        hs, dh_auto = _autograd_reference(x, h0, params, g)
+        dh_T = rng.normal(size=H)
+        hs, dh_auto = _autograd_reference(x, h0, params, dh_T)
         W_hh = params["weight_hh"]
-        dh_prod = _jacobian_product_reference(hs, W_hh, g)
+        dh_prod = _jacobian_product_reference(hs, W_hh, dh_T)
         ref_gap = _rel(dh_prod, dh_auto)
         if ref_gap > 1e-10:  # pragma: no cover - only if the grader itself is broken
             print(f"grader problem: the Jacobian product and autograd disagree ({ref_gap:.2g}) "
                   f"for {case}; please report it.")
             return False
         try:
-            got = fn(hs.copy(), W_hh.copy(), g.copy())
+            got = fn(hs.copy(), W_hh.copy(), dh_T.copy())
         except Exception as exc:  # noqa: BLE001 - any crash is a wrong answer
             problems.append(f"{case}: raised {type(exc).__name__}: {exc}")
             n_wrong += 1
@@ -213,12 +216,12 @@ def check_gradient_norms(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
             problems.append(msg)
             got = _to_numpy(got)
             if is_real(got) and got.shape == dh_auto.shape:
-                for slip, hint in _slips(hs, W_hh, g):
+                for slip, hint in _slips(hs, W_hh, dh_T):
                     if _rel(got, slip) < RTOL:
                         hints.append(hint)
                 if _rel(got[::-1], dh_auto) < RTOL:
                     hints.append("hint: your rows are in reverse order; dh[t] must be "
-                                 "dL/dh_t, so dh[T] is g and dh[0] is dL/dh_0.")
+                                 "dL/dh_t, so dh[T] is dh_T and dh[0] is dL/dh_0.")
     return _verdict(problems, n_wrong, hints, n_cases, what,
                     "the product of Jacobians and torch autograd")
 
@@ -226,10 +229,10 @@ def check_gradient_norms(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
 # ------------------------------------------------------ clipping by global norm
 
 def reference_clip_by_global_norm(grads, max_norm):
-    """New arrays g_i · min(1, max_norm / n), n = sqrt(Σ ‖g_i‖²) (the grader's reference)."""
-    total = float(np.sqrt(sum(float(np.sum(g * g)) for g in grads)))
+    """New arrays a_i · min(1, max_norm / n), n = sqrt(Σ ‖a_i‖²) (the grader's reference)."""
+    total = float(np.sqrt(sum(float(np.sum(a * a)) for a in grads)))
     scale = min(1.0, max_norm / total) if total > 0 else 1.0
-    return [g * scale for g in grads]
+    return [a * scale for a in grads]
 
 
 def _clip_slips(grads, max_norm):
@@ -305,11 +308,13 @@ def check_clip_by_global_norm(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
         msgs = [_compare(f"clipped[{i}]", g, w, case, RTOL_CLIP)
                 for i, (g, w) in enumerate(zip(got, want))]
         msgs = [m for m in msgs if m]
+        values_wrong = bool(msgs)
         if not msgs and any(not np.array_equal(a, b) for a, b in zip(inputs, grads)):
             msgs.append(f"{case}: the input arrays were modified; return new arrays instead")
         if msgs:
             n_wrong += 1
             problems += msgs[:1]
+        if values_wrong:      # the slips explain wrong values only, never a correct answer
             got_np = [_to_numpy(g) for g in got]
             for slip, hint in _clip_slips(grads, max_norm):
                 if slip is None:
@@ -318,4 +323,4 @@ def check_clip_by_global_norm(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
                        and _rel(g, s) < RTOL_CLIP for g, s in zip(got_np, slip)):
                     hints.append(hint)
     return _verdict(problems, n_wrong, hints, n_cases, what,
-                    "g_i · min(1, max_norm / sqrt(Σ‖g_i‖²))")
+                    "a_i · min(1, max_norm / sqrt(Σ‖a_i‖²))")
