@@ -17,7 +17,8 @@ NOTEBOOK = Path(__file__).resolve().parents[1] / "book" / "bptt.ipynb"
 # ----------------------------------------------------------- correct answers
 
 def bptt_loop(x, hs, params, dy, dh_T=None, *, partner=lambda hs, i: hs[i], carry_delta=True,
-              use_dh_T=True, bias_hh=True, batch_mean=False, local=lambda h: 1 - h ** 2):
+              use_dh_T=True, bias_hh=True, batch_mean=False, local=lambda h: 1 - h ** 2,
+              state_of_step=1):
     """A step-by-step BPTT whose keyword arguments switch in the classic slips."""
     T, B, _ = x.shape
     W_ih, W_hh = params["weight_ih"], params["weight_hh"]
@@ -26,7 +27,7 @@ def bptt_loop(x, hs, params, dy, dh_T=None, *, partner=lambda hs, i: hs[i], carr
     carry = np.zeros_like(hs[0]) if (dh_T is None or not use_dh_T) else dh_T
     for i in range(T - 1, -1, -1):
         dh = dy[i] + carry
-        delta = local(hs[i + 1]) * dh
+        delta = local(hs[i + state_of_step]) * dh
         grads["weight_hh"] += delta.T @ partner(hs, i)
         grads["weight_ih"] += delta.T @ x[i]
         grads["bias_ih"] += delta.sum(axis=0)
@@ -100,6 +101,7 @@ WRONG = {
     "b_hh gets no gradient": (dict(bias_hh=False), None),
     "batch mean": (dict(batch_mean=True), "averaged over the batch"),
     "derivative 1 - h": (dict(local=lambda h: 1 - h), None),
+    "derivative at h_{t-1}": (dict(state_of_step=0), "h_{t-1}: δ_t = (1 - h_t²)"),
 }
 
 

@@ -24,13 +24,16 @@ shapes (T = 1 included, with and without ``dh_T``): ``rnnbook.numpy.rnn_backward
 and ``torch.autograd`` through ``torch.nn.RNN`` in float64. It prints a verdict
 that names what was expected and what came back (shape, dtype, largest error),
 recognises a few common slips (pairing δ_t with h_t instead of h_{t-1} in the
-gradient of W_hh, ignoring ``dh_T``, forgetting the batch sum) and returns True
+gradient of W_hh, taking the tanh derivative at h_{t-1}, ignoring ``dh_T``,
+forgetting the batch sum) and returns True
 or False. A wrong or crashing answer is reported, never raised.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from ..gradcheck import rel_err
 from ._grading import describe as _describe, graded, is_real, to_numpy
 
 __all__ = ["check_rnn_backward"]
@@ -73,11 +76,6 @@ def _torch_reference(x, h0, params, dy, dh_T):
 # ------------------------------------------------------------------ helpers
 
 
-def _rel(got, want) -> float:
-    scale = max(float(np.linalg.norm(want)), 1e-300)
-    return float(np.linalg.norm(got.astype(np.float64) - want) / scale)
-
-
 def _compare(name, got, want, case) -> str | None:
     """None if ``got`` matches ``want`` (shape, float64, values), else a message."""
     got = to_numpy(got)
@@ -94,7 +92,7 @@ def _compare(name, got, want, case) -> str | None:
         if err > RTOL:
             return f"{case}: {name} should be all zeros here, got max abs value {err:.3g}"
         return None
-    rel = _rel(got, want)
+    rel = rel_err(got, want)
     if rel > RTOL:
         diff = np.abs(got - want)
         idx = np.unravel_index(int(np.argmax(diff)), want.shape)
@@ -110,25 +108,30 @@ def _hint(name, got, case_data) -> str | None:
         return None
     if name == "weight_hh":
         slip = np.einsum("tbi,tbj->ij", delta, hs[1:])          # Σ δ_t h_t^T
-        if _rel(got, slip) < RTOL:
+        if rel_err(got, slip) < RTOL:
             return ("hint: your dL/dW_hh equals Σ_t δ_t h_t^T. W_hh multiplies the previous "
                     "state in z_t, so its gradient is Σ_t δ_t h_{t-1}^T (hs[i] pairs with step i+1).")
+        slip = np.einsum("tbi,tbj->ij", _deltas(x, hs, params, dy, dh_T, state_of_step=0), hs[:-1])
+        if rel_err(got, slip) < RTOL:
+            return ("hint: your tanh derivative uses h_{t-1}: δ_t = (1 - h_t²) ⊙ ∂L/∂h_t, "
+                    "and h_t of step i+1 is hs[i + 1].")
     B = x.shape[1]
     key_sum = {"weight_ih": np.einsum("tbi,tbj->ij", delta, x),
                "weight_hh": np.einsum("tbi,tbj->ij", delta, hs[:-1]),
                "bias_ih": delta.sum((0, 1)), "bias_hh": delta.sum((0, 1))}[name]
-    if B > 1 and _rel(got * B, key_sum) < RTOL:
+    if B > 1 and rel_err(got * B, key_sum) < RTOL:
         return ("hint: you averaged over the batch; the loss is a sum over the batch, "
                 "so the gradients are sums too.")
     return None
 
 
-def _deltas(x, hs, params, dy, dh_T):
+def _deltas(x, hs, params, dy, dh_T, state_of_step=1):
+    """δ_t for every step; ``state_of_step=0`` takes the tanh derivative at h_{t-1} (a slip)."""
     T = x.shape[0]
     delta = np.empty_like(dy)
     carry = np.zeros_like(hs[0]) if dh_T is None else dh_T
     for i in range(T - 1, -1, -1):
-        delta[i] = (1 - hs[i + 1] ** 2) * (dy[i] + carry)
+        delta[i] = (1 - hs[i + state_of_step] ** 2) * (dy[i] + carry)
         carry = delta[i] @ params["weight_hh"]
     return delta
 
@@ -182,8 +185,8 @@ def check_rnn_backward(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
         hs, (dx_np, dh0_np, g_np) = _numpy_reference(x, h0, params, dy, dh_T)
         dx_th, dh0_th, g_th = _torch_reference(x, h0, params, dy, dh_T)
         # The two references must agree before the reader is judged against them.
-        ref_gap = max([_rel(dx_np, dx_th), _rel(dh0_np, dh0_th)]
-                      + [_rel(g_np[k], g_th[k]) for k in PARAM_KEYS])
+        ref_gap = max([rel_err(dx_np, dx_th), rel_err(dh0_np, dh0_th)]
+                      + [rel_err(g_np[k], g_th[k]) for k in PARAM_KEYS])
         if ref_gap > 1e-10:  # pragma: no cover - only if the package itself is broken
             print(f"grader problem: rnn_backward and torch autograd disagree ({ref_gap:.2g}) "
                   f"for {case}; please report it.")
@@ -225,7 +228,7 @@ def check_rnn_backward(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
         if msgs and with_dh and dh_T is not None:
             # Would the answer be right if dh_T were ignored?
             _, (dx_0, dh0_0, g_0) = _numpy_reference(x, h0, params, dy, None)
-            if is_real(dh0) and dh0.shape == dh0_0.shape and _rel(dh0, dh0_0) < RTOL:
+            if is_real(dh0) and dh0.shape == dh0_0.shape and rel_err(dh0, dh0_0) < RTOL:
                 hints.append("hint: your answer ignores dh_T; it is the gradient arriving at h_T "
                              "from after the sequence, added to dy at the last step.")
         problems += msgs
