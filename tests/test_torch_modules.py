@@ -399,3 +399,69 @@ def test_lstm_projection_same_init_and_bad_state():
     x = torch.randn(T, B, D)
     with pytest.raises(RuntimeError, match="Expected hidden size"):
         ours(x, (torch.zeros(2, B, H), torch.zeros(2, B, H)))      # h must have P features
+
+
+def _packed_same(kind, ours, ref, lengths, enforce_sorted, with_state, batch_first, seed=0):
+    """Outputs, final states and every gradient of a packed batch, ours against torch.nn."""
+    from torch.nn.utils.rnn import pack_padded_sequence
+
+    g = torch.Generator().manual_seed(seed)
+    Bp, Tp = len(lengths), max(lengths)
+    x = torch.randn(Tp, Bp, D, dtype=torch.float64, generator=g)
+    if batch_first:
+        x = x.transpose(0, 1).contiguous()
+    n = ref.num_layers * (2 if ref.bidirectional else 1)
+    h_size = ref.proj_size or H
+    state = None
+    if with_state:
+        state = [torch.randn(n, Bp, h_size, dtype=torch.float64, generator=g)]
+        if kind == "lstm":
+            state.append(torch.randn(n, Bp, H, dtype=torch.float64, generator=g))
+    results = []
+    for module in (ours, ref):
+        xi = x.clone().requires_grad_(True)
+        si = None if state is None else [s.clone().requires_grad_(True) for s in state]
+        packed = pack_padded_sequence(xi, torch.tensor(lengths), batch_first=batch_first,
+                                      enforce_sorted=enforce_sorted)
+        hx = None if si is None else (tuple(si) if kind == "lstm" else si[0])
+        out, s_n = module(packed, hx)
+        assert isinstance(out, torch.nn.utils.rnn.PackedSequence)
+        outs = [out.data] + (list(s_n) if kind == "lstm" else [s_n])
+        gg = torch.Generator().manual_seed(11)
+        loss = sum((o * torch.randn(o.shape, dtype=o.dtype, generator=gg)).sum() for o in outs)
+        module.zero_grad()
+        loss.backward()
+        grads = {name: p.grad.clone() for name, p in module.named_parameters()}
+        grads["input"] = xi.grad
+        for k, s in enumerate(si or []):
+            grads[f"state{k}"] = s.grad
+        results.append((out, outs, grads))
+    (o1, outs1, g1), (o2, outs2, g2) = results
+    assert torch.equal(o1.batch_sizes, o2.batch_sizes)
+    for name in ("sorted_indices", "unsorted_indices"):
+        a, b = getattr(o1, name), getattr(o2, name)
+        assert (a is None and b is None) or torch.equal(a, b), name
+    for a, b in zip(outs1, outs2):
+        torch.testing.assert_close(a, b, **TOL)
+    assert g1.keys() == g2.keys()
+    for name in g2:
+        torch.testing.assert_close(g1[name], g2[name], **TOL, msg=lambda m: f"{name}: {m}")
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+@pytest.mark.parametrize("layers,bidirectional", [(1, False), (1, True), (2, True)])
+@pytest.mark.parametrize("enforce_sorted,lengths", [(True, [5, 4, 4, 2, 1]),
+                                                    (False, [2, 5, 1, 4, 4])])
+@pytest.mark.parametrize("with_state", [False, True])
+@pytest.mark.parametrize("batch_first", [False, True])
+def test_packed_sequences_like_torch_nn(kind, layers, bidirectional, enforce_sorted, lengths,
+                                        with_state, batch_first):
+    """A PackedSequence goes in and out as with torch.nn: a sequence that has ended keeps
+    its state (h_n is after its own last element; the reverse direction starts there)."""
+    ours, ref = pair(kind, num_layers=layers, bidirectional=bidirectional, batch_first=batch_first)
+    _packed_same(kind, ours, ref, lengths, enforce_sorted, with_state, batch_first)
+
+
+def test_packed_lstm_with_projection():
+    ours, ref = pair("lstm", num_layers=2, bidirectional=True, proj_size=4)
+    _packed_same("lstm", ours, ref, [3, 5, 1, 5], False, True, False)

@@ -7,10 +7,11 @@ call signature and returns.  The difference is inside: no fused RNN kernel,
 only tensor arithmetic in a Python time loop, so that the code reads like
 the equations and autograd derives backpropagation through time.
 
-- :mod:`rnnbook.torch.base` -- layers, directions, stacking, dropout (shared).
-- :mod:`rnnbook.torch.rnn`  -- the Elman cell (tanh or ReLU).
-- :mod:`rnnbook.torch.lstm` -- the LSTM cell.
-- :mod:`rnnbook.torch.gru`  -- the GRU cell.
+- :mod:`rnnbook.torch.base` -- layers, directions, stacking, dropout, packed
+  sequences, and the time loop (shared).
+- :mod:`rnnbook.torch.rnn`  -- the Elman cell's step (tanh or ReLU).
+- :mod:`rnnbook.torch.lstm` -- the LSTM cell's step (with an optional projection).
+- :mod:`rnnbook.torch.gru`  -- the GRU cell's step.
 """
 
 from .gru import GRU

@@ -13,15 +13,22 @@ on the cell equations lives here, written once:
   in the order of ``torch.nn`` so that ``state_dict()`` keys match one to
   one, and initialised the same way (every tensor uniform in
   [-1/sqrt(H), 1/sqrt(H)]),
-- :meth:`RecurrentBase.forward`: input checks, unbatched and ``batch_first``
+- :meth:`RecurrentBase.forward`: input checks, packed, unbatched and ``batch_first``
   layouts, empty batches (B = 0 gives empty outputs, T = 0 is refused, both
   as in ``torch.nn``), zero initial states, the loop over layers and directions, dropout
   between layers, and the final states ordered layer-major, direction-minor
   (layer 0 forward, layer 0 reverse, layer 1 forward, ...).
 
 A subclass supplies the cell: ``GATES`` (how many H-blocks are stacked in
-``weight_ih``), ``STATES`` (1 for h, 2 for (h, c)) and :meth:`_direction`,
-which runs one direction of one layer over a whole sequence.
+``weight_ih``), ``STATES`` (1 for h, 2 for (h, c)) and :meth:`step`, one
+time step of its equations. :meth:`RecurrentBase._direction` runs the steps
+of one direction of one layer.
+
+Packed sequences (``torch.nn.utils.rnn.PackedSequence``) are accepted as by
+``torch.nn``: they are unpacked to a padded batch, a sequence that has ended
+keeps its state (so ``h_n`` is the state after its own last element, and the
+reverse direction starts there), and the output is packed again like the
+input.
 
 Bidirectional layers (Schuster & Paliwal, 1997, "Bidirectional recurrent
 neural networks", IEEE Trans. Signal Processing 45(11), 2673-2681): the
@@ -163,25 +170,41 @@ class RecurrentBase(nn.Module):
         return s
 
     # ------------------------------------------------------------------ the cell
-    def _direction(self, x: Tensor, state: tuple[Tensor, ...], params,
-                   reverse: bool) -> tuple[Tensor, tuple[Tensor, ...]]:
-        """Run one direction of one layer over the sequence (to be overridden).
+    def step(self, wx_t: Tensor, state: tuple[Tensor, ...], params) -> tuple[Tensor, ...]:
+        """One time step of the cell (to be overridden): the cell's equations.
 
-        ``x`` is (T, B, D_in), ``state`` holds the initial (B, ·) tensor(s),
-        ``params`` is (weight_ih, weight_hh, bias_ih, bias_hh, weight_hr) with
-        None for what the layer does not have (biases when ``bias=False``,
-        ``weight_hr`` without a projection). With ``reverse`` the steps are
-        taken from t = T-1 down to 0. Returns the outputs (T, B, ·) in time
-        order and the final state; autograd derives the backward pass.
+        ``wx_t`` (B, G·H) is the input's part of the pre-activations,
+        W_ih x_t + b_ih, computed for every step before the loop; ``state``
+        holds the previous (B, ·) state tensor(s); ``params`` is (weight_ih,
+        weight_hh, bias_ih, bias_hh, weight_hr) with None for what the layer
+        does not have. Returns the new state; its first element is h_t.
         """
         raise NotImplementedError
+
+    def _direction(self, x: Tensor, state: tuple[Tensor, ...], params, reverse: bool,
+                   valid: Tensor | None = None) -> tuple[Tensor, tuple[Tensor, ...]]:
+        """Run one direction of one layer over the sequence: :meth:`step` at every step.
+
+        ``x`` is (T, B, D_in). With ``reverse`` the steps are taken from t = T-1
+        down to 0. ``valid`` (T, B, 1), for padded batches of packed sequences,
+        says which steps exist: at a step beyond its length a sequence keeps
+        its state and outputs zeros. Returns the outputs (T, B, ·) in time order
+        and the final state; autograd derives the backward pass.
+        """
+        W_ih, _, b_ih, _, _ = params
+        wx = F.linear(x, W_ih, b_ih)            # W_ih x_t + b_ih for every step at once (T, B, G·H)
+        outs = []
+        for t in time_steps(len(wx), reverse):
+            new = self.step(wx[t], state, params)
+            if valid is not None:               # finished sequences keep their state
+                new = tuple(torch.where(valid[t], n, s) for n, s in zip(new, state))
+            state = new
+            outs.append(state[0] if valid is None else state[0] * valid[t])
+        return in_time_order(outs, reverse), state
 
     # ------------------------------------------------------------------ forward
     def _check_and_prepare(self, input: Tensor, hx):
         """Validate like torch.nn; return time-major input, states, and flags."""
-        if isinstance(input, nn.utils.rnn.PackedSequence):
-            raise NotImplementedError(f"{type(self).__name__}: PackedSequence input is not "
-                                      "supported; pad the batch (and mask) instead")
         if input.dim() not in (2, 3):
             raise ValueError(f"{type(self).__name__}: Expected input to be 2D or 3D, "
                              f"got {input.dim()}D instead")
@@ -224,7 +247,13 @@ class RecurrentBase(nn.Module):
                     raise RuntimeError(f"Expected hidden size {shape}, got {list(s.shape)}")
         return input, states, batched
 
-    def forward(self, input: Tensor, hx=None):
+    def forward(self, input, hx=None):
+        packed = input if isinstance(input, nn.utils.rnn.PackedSequence) else None
+        valid = None
+        if packed is not None:      # unpack to a padded (T, B, D) batch in the caller's order
+            input, lengths = nn.utils.rnn.pad_packed_sequence(packed, batch_first=self.batch_first)
+            steps = torch.arange(input.size(1 if self.batch_first else 0))
+            valid = (steps[:, None] < lengths[None, :]).unsqueeze(-1).to(input.device)
         x, states, batched = self._check_and_prepare(input, hx)
         finals: list[tuple[Tensor, ...]] = []
         for layer in range(self.num_layers):
@@ -235,17 +264,30 @@ class RecurrentBase(nn.Module):
                 k = layer * self.num_directions + direction
                 out, final = self._direction(x, tuple(s[k] for s in states),
                                              self._layer_params(layer, direction),
-                                             reverse=direction == 1)
+                                             reverse=direction == 1, valid=valid)
                 outs.append(out)
                 finals.append(final)
             x = outs[0] if len(outs) == 1 else torch.cat(outs, dim=2)
         h_n = tuple(torch.stack([f[j] for f in finals]) for j in range(self.STATES))
-        if not batched:
+        if packed is not None:
+            x = _repack(x, packed)
+        elif not batched:
             x = x.squeeze(1)
             h_n = tuple(h.squeeze(1) for h in h_n)
         elif self.batch_first:
             x = x.transpose(0, 1)
         return x, (h_n[0] if self.STATES == 1 else h_n)
+
+
+def _repack(out: Tensor, like) -> "nn.utils.rnn.PackedSequence":
+    """The padded output (T, B, ·) packed like the input ``like``: the same batch
+    sizes and the same order of the sequences, as ``torch.nn`` returns it."""
+    order = like.sorted_indices
+    if order is None:
+        order = torch.arange(out.size(1), device=out.device)
+    data = torch.cat([out[t, order[:n]] for t, n in enumerate(like.batch_sizes.tolist())])
+    return nn.utils.rnn.PackedSequence(data, like.batch_sizes, like.sorted_indices,
+                                       like.unsorted_indices)
 
 
 def time_steps(T: int, reverse: bool) -> range:

@@ -7,7 +7,7 @@ from torch import Tensor
 
 from torch.nn import functional as F
 
-from .base import RecurrentBase, in_time_order, time_steps
+from .base import RecurrentBase
 
 
 class GRU(RecurrentBase):
@@ -117,17 +117,13 @@ class GRU(RecurrentBase):
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
                          bidirectional, device=device, dtype=dtype)
 
-    def _direction(self, x: Tensor, state, params, reverse: bool):
-        W_ih, W_hh, b_ih, b_hh, _ = params
+    def step(self, wx_t: Tensor, state, params):
+        _, W_hh, _, b_hh, _ = params
         (h,) = state
-        xs = F.linear(x, W_ih, b_ih)                   # [W_ir; W_iz; W_in] x_t + b_i*, every step (T, B, 3H)
-        outs = []
-        for t in time_steps(len(xs), reverse):
-            x_r, x_z, x_n = xs[t].chunk(3, dim=1)
-            h_r, h_z, h_n = F.linear(h, W_hh, b_hh).chunk(3, dim=1)   # W_h* h_{t-1} + b_h*
-            r = torch.sigmoid(x_r + h_r)               # reset gate
-            z = torch.sigmoid(x_z + h_z)               # update gate
-            n = torch.tanh(x_n + r * h_n)              # candidate
-            h = (1 - z) * n + z * h                    # h_t
-            outs.append(h)
-        return in_time_order(outs, reverse), (h,)
+        x_r, x_z, x_n = wx_t.chunk(3, dim=1)                       # W_i* x_t + b_i*
+        h_r, h_z, h_n = F.linear(h, W_hh, b_hh).chunk(3, dim=1)    # W_h* h_{t-1} + b_h*
+        r = torch.sigmoid(x_r + h_r)               # reset gate
+        z = torch.sigmoid(x_z + h_z)               # update gate
+        n = torch.tanh(x_n + r * h_n)              # candidate
+        h = (1 - z) * n + z * h                    # h_t
+        return (h,)

@@ -7,7 +7,7 @@ from torch import Tensor
 
 from torch.nn import functional as F
 
-from .base import RecurrentBase, in_time_order, time_steps
+from .base import RecurrentBase
 
 
 class LSTM(RecurrentBase):
@@ -118,21 +118,17 @@ class LSTM(RecurrentBase):
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
                          bidirectional, proj_size=proj_size, device=device, dtype=dtype)
 
-    def _direction(self, x: Tensor, state, params, reverse: bool):
-        W_ih, W_hh, b_ih, b_hh, W_hr = params
+    def step(self, wx_t: Tensor, state, params):
+        _, W_hh, _, b_hh, W_hr = params
         h, c = state
-        xs = F.linear(x, W_ih, b_ih)                   # W_ih x_t + b_ih, every step at once (T, B, 4H)
-        outs = []
-        for t in time_steps(len(xs), reverse):
-            a = xs[t] + F.linear(h, W_hh, b_hh)        # a_t                      (B, 4H)
-            a_i, a_f, a_g, a_o = a.chunk(4, dim=1)
-            i = torch.sigmoid(a_i)                     # input gate
-            f = torch.sigmoid(a_f)                     # forget gate
-            g = torch.tanh(a_g)                        # candidate
-            o = torch.sigmoid(a_o)                     # output gate
-            c = f * c + i * g                          # c_t
-            h = o * torch.tanh(c)                      # h_t
-            if W_hr is not None:
-                h = F.linear(h, W_hr)                  # projection: h_t = W_hr (o_t ⊙ tanh c_t)
-            outs.append(h)
-        return in_time_order(outs, reverse), (h, c)
+        a = wx_t + F.linear(h, W_hh, b_hh)         # a_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh
+        a_i, a_f, a_g, a_o = a.chunk(4, dim=1)
+        i = torch.sigmoid(a_i)                     # input gate
+        f = torch.sigmoid(a_f)                     # forget gate
+        g = torch.tanh(a_g)                        # candidate
+        o = torch.sigmoid(a_o)                     # output gate
+        c = f * c + i * g                          # c_t
+        h = o * torch.tanh(c)                      # h_t
+        if W_hr is not None:
+            h = F.linear(h, W_hr)                  # projection: h_t = W_hr (o_t ⊙ tanh c_t)
+        return (h, c)

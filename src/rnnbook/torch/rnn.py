@@ -7,7 +7,7 @@ from torch import Tensor
 
 from torch.nn import functional as F
 
-from .base import RecurrentBase, in_time_order, time_steps
+from .base import RecurrentBase
 
 _NONLINEARITIES = ("tanh", "relu")
 
@@ -113,13 +113,9 @@ class RNN(RecurrentBase):
         s = super().extra_repr()
         return s if self.nonlinearity == "tanh" else s + f", nonlinearity={self.nonlinearity}"
 
-    def _direction(self, x: Tensor, state, params, reverse: bool):
-        W_ih, W_hh, b_ih, b_hh, _ = params
+    def step(self, wx_t: Tensor, state, params):
+        _, W_hh, _, b_hh, _ = params
         (h,) = state
         phi = torch.tanh if self.nonlinearity == "tanh" else torch.relu
-        xs = F.linear(x, W_ih, b_ih)                  # W_ih x_t + b_ih, every step at once (T, B, H)
-        outs = []
-        for t in time_steps(len(xs), reverse):
-            h = phi(xs[t] + F.linear(h, W_hh, b_hh))  # h_t = φ(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)
-            outs.append(h)
-        return in_time_order(outs, reverse), (h,)
+        h = phi(wx_t + F.linear(h, W_hh, b_hh))   # h_t = φ(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)
+        return (h,)
