@@ -102,12 +102,11 @@ def _verdict(problems, n_wrong, hints, n_cases, what, refs) -> bool:
 
 def reference_gradient_norms(hs, W_hh, dh_T):
     """dh[t] = dL/dh_t for t = 0..T by the backward sweep (the grader's reference)."""
-    T = hs.shape[0] - 1
-    dh = np.empty_like(hs)
-    dh[T] = dh_T
-    for t in range(T, 0, -1):
-        dh[t - 1] = W_hh.T @ ((1.0 - hs[t] ** 2) * dh[t])
-    return dh
+    dh = [dh_T]
+    for h in hs[:0:-1]:                        # h_T, ..., h_1
+        J = (1.0 - h ** 2)[:, None] * W_hh     # J_t = dh_t/dh_{t-1} = diag(1 - h_t^2) W_hh
+        dh.append(J.T @ dh[-1])                # numerator layout: dL/dh_{t-1} = J_t^T dL/dh_t
+    return np.stack(dh[::-1])
 
 
 def _jacobian_product_reference(hs, W_hh, dh_T):
