@@ -10,11 +10,15 @@ from rnnbook.numpy import params_from_torch
 LAYERS = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}
 
 
-def make_layer(kind, D, H, dtype=torch.float64, seed=0, nonlinearity="tanh", bias=True):
+def make_layer(
+    kind, D, H, dtype=torch.float64, seed=0, nonlinearity="tanh", bias=True
+):
     """A one-layer, time-major torch.nn layer with random weights."""
     torch.manual_seed(seed)
     kw = {"nonlinearity": nonlinearity} if kind == "rnn" else {}
-    layer = LAYERS[kind](D, H, num_layers=1, batch_first=False, bias=bias, **kw)
+    layer = LAYERS[kind](
+        D, H, num_layers=1, batch_first=False, bias=bias, **kw
+    )
     return layer.to(dtype)
 
 
@@ -23,8 +27,17 @@ def numpy_params(layer):
     return params_from_torch(layer)
 
 
-def random_problem(kind, T, B, D, H, dtype=np.float64, seed=0, with_state=True,
-                   with_dstate=True):
+def random_problem(
+    kind,
+    T,
+    B,
+    D,
+    H,
+    dtype=np.float64,
+    seed=0,
+    with_state=True,
+    with_dstate=True,
+):
     """Random inputs, initial state and upstream gradients (NumPy)."""
     rng = np.random.default_rng(seed)
     r = lambda *s: rng.standard_normal(s).astype(dtype)  # noqa: E731
@@ -71,8 +84,13 @@ def torch_reference(kind, layer, prob):
     layer.zero_grad()
     loss.backward()
     n = lambda a: a.detach().numpy()  # noqa: E731
-    out = {"y": n(y), "dx": n(x.grad),
-           "grads": {k[: -len("_l0")]: n(p.grad) for k, p in layer.named_parameters()}}
+    out = {
+        "y": n(y),
+        "dx": n(x.grad),
+        "grads": {
+            k[: -len("_l0")]: n(p.grad) for k, p in layer.named_parameters()
+        },
+    }
     if kind == "lstm":
         out["state_T"] = (n(hT[0]), n(cT[0]))
         out["dstate0"] = (n(h0.grad[0]), n(c0.grad[0]))
@@ -85,7 +103,10 @@ def torch_reference(kind, layer, prob):
 def rel_err(a, b):
     """Normwise relative error ||a - b|| / max(||a|| + ||b||, tiny)."""
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300))
+    return float(
+        np.linalg.norm(a - b)
+        / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300)
+    )
 
 
 def assert_close(name, got, want, tol):
@@ -94,7 +115,9 @@ def assert_close(name, got, want, tol):
         for j, (g, w) in enumerate(zip(got, want)):
             assert_close(f"{name}[{j}]", g, w, tol)
         return
-    assert np.shape(got) == np.shape(want), f"{name}: shape {np.shape(got)} != {np.shape(want)}"
+    assert np.shape(got) == np.shape(
+        want
+    ), f"{name}: shape {np.shape(got)} != {np.shape(want)}"
     e = rel_err(got, want)
     assert e <= tol, f"{name}: relative error {e:.3g} > {tol:g}"
 
@@ -105,8 +128,10 @@ def numpy_api(kind, impl="numpy"):
     import rnnbook.numpy
 
     module = {"numpy": rnnbook.numpy, "fast": rnnbook.fast}[impl]
-    return tuple(getattr(module, f"{kind}_{name}")
-                 for name in ("forward", "backward", "cell_forward", "cell_backward"))
+    return tuple(
+        getattr(module, f"{kind}_{name}")
+        for name in ("forward", "backward", "cell_forward", "cell_backward")
+    )
 
 
 def numpy_run(kind, params, prob, impl="numpy", **kw):
@@ -114,7 +139,13 @@ def numpy_run(kind, params, prob, impl="numpy", **kw):
     fwd, bwd, _, _ = numpy_api(kind, impl)
     y, state_T, cache = fwd(prob["x"], prob["state0"], params, **kw)
     dx, dstate0, grads = bwd(prob["dy"], prob["dstate_T"], cache)
-    return {"y": y, "state_T": state_T, "dx": dx, "dstate0": dstate0, "grads": grads}
+    return {
+        "y": y,
+        "state_T": state_T,
+        "dx": dx,
+        "dstate0": dstate0,
+        "grads": grads,
+    }
 
 
 def compare(kind, got, want, tol):
@@ -128,15 +159,20 @@ def compare(kind, got, want, tol):
 
 def loss_fn(kind, inputs, prob, impl="numpy", **kw):
     """The scalar loss of torch_reference, as a function of a dict holding
-    the parameters, ``x`` and the initial state (``h0`` and ``c0`` for lstm)."""
+    the parameters, ``x`` and the initial state (``h0`` and ``c0`` for lstm).
+    """
     fwd = numpy_api(kind, impl)[0]
-    params = {k: v for k, v in inputs.items() if k.startswith(("weight", "bias"))}
+    params = {
+        k: v for k, v in inputs.items() if k.startswith(("weight", "bias"))
+    }
     state0 = (inputs["h0"], inputs["c0"]) if kind == "lstm" else inputs["h0"]
     y, state_T, _ = fwd(inputs["x"], state0, params, **kw)
     loss = np.sum(y * prob["dy"])
     if prob["dstate_T"] is not None:
         if kind == "lstm":
-            loss += np.sum(state_T[0] * prob["dstate_T"][0]) + np.sum(state_T[1] * prob["dstate_T"][1])
+            loss += np.sum(state_T[0] * prob["dstate_T"][0]) + np.sum(
+                state_T[1] * prob["dstate_T"][1]
+            )
         else:
             loss += np.sum(state_T * prob["dstate_T"])
     return loss

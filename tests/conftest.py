@@ -1,5 +1,6 @@
 """Test-session settings: the package's tests use tiny tensors, for which one
-CPU thread is fastest (several threads cost more in hand-offs than they save)."""
+CPU thread is fastest (several threads cost more in hand-offs than they save).
+"""
 
 import torch
 

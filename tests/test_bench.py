@@ -6,7 +6,8 @@ from rnnbook import bench
 def test_bench_runs_tiny():
     results = bench.run(T=3, B=2, D=3, H=4, repeats=1, warmup=0)
     assert {(r["model"], r["impl"]) for r in results} == {
-        (m, i) for m in bench.MODELS for i in bench.IMPLS}
+        (m, i) for m in bench.MODELS for i in bench.IMPLS
+    }
     for r in results:
         assert r["error"] is None, r
         assert r["fwd_s"] > 0 and r["fwd_bwd_s"] > 0
@@ -24,9 +25,14 @@ def test_flop_count():
 
 def test_timings_interleave_and_count():
     calls = []
-    t = bench.timings({"a": lambda: calls.append("a"), "b": lambda: calls.append("b")},
-                      repeats=3, warmup=1)
+    t = bench.timings(
+        {"a": lambda: calls.append("a"), "b": lambda: calls.append("b")},
+        repeats=3,
+        warmup=1,
+    )
     assert calls == ["a", "b"] * 4
-    assert [len(v) for v in t.values()] == [3, 3] and all(x >= 0 for v in t.values() for x in v)
+    assert [len(v) for v in t.values()] == [3, 3] and all(
+        x >= 0 for v in t.values() for x in v
+    )
     med = bench.median_times({"a": lambda: None}, repeats=3, warmup=0)
     assert set(med) == {"a"} and med["a"] >= 0

@@ -6,23 +6,34 @@ import numpy as np
 import pytest
 import torch
 
-from rnnbook.clip import (clip_by_global_norm, clip_by_value, clip_grad_norm_,
-                          clip_grad_value_, global_norm)
+from rnnbook.clip import (
+    clip_by_global_norm,
+    clip_by_value,
+    clip_grad_norm_,
+    clip_grad_value_,
+    global_norm,
+)
 
 
 def np_grads(seed=0, scale=1.0):
     rng = np.random.default_rng(seed)
-    return {"weight_ih": scale * rng.standard_normal((8, 3)),
-            "weight_hh": scale * rng.standard_normal((8, 2)),
-            "bias_ih": scale * rng.standard_normal(8), "bias_hh": None}
+    return {
+        "weight_ih": scale * rng.standard_normal((8, 3)),
+        "weight_hh": scale * rng.standard_normal((8, 2)),
+        "bias_ih": scale * rng.standard_normal(8),
+        "bias_hh": None,
+    }
 
 
 def test_clip_by_value():
     g = np_grads(scale=3.0)
-    ref = {k: None if v is None else np.minimum(np.maximum(v, -2.0), 2.0) for k, v in g.items()}
+    ref = {
+        k: None if v is None else np.minimum(np.maximum(v, -2.0), 2.0)
+        for k, v in g.items()
+    }
     ids = {k: id(v) for k, v in g.items()}
     out = clip_by_value(g, 2.0)
-    assert out is g and all(id(v) == ids[k] for k, v in g.items())   # in place
+    assert out is g and all(id(v) == ids[k] for k, v in g.items())  # in place
     for k, v in ref.items():
         if v is not None:
             np.testing.assert_array_equal(g[k], v)
@@ -33,7 +44,9 @@ def test_clip_by_value():
 def test_clip_by_global_norm(scale):
     g = np_grads(scale=scale)
     before = {k: None if v is None else v.copy() for k, v in g.items()}
-    norm = math.sqrt(sum(np.sum(v ** 2) for v in before.values() if v is not None))
+    norm = math.sqrt(
+        sum(np.sum(v**2) for v in before.values() if v is not None)
+    )
     total = clip_by_global_norm(g, 1.0)
     assert total == pytest.approx(norm, rel=1e-12)
     coef = min(1.0, 1.0 / (norm + 1e-6))
@@ -43,7 +56,7 @@ def test_clip_by_global_norm(scale):
     new_norm = global_norm(g)
     assert new_norm <= 1.0 + 1e-12
     if scale == 0.01:
-        assert new_norm == pytest.approx(norm)       # small gradients untouched
+        assert new_norm == pytest.approx(norm)  # small gradients untouched
 
 
 def test_global_norm_types_and_zero():
@@ -73,8 +86,11 @@ def test_invalid_thresholds():
 
 def torch_params(seed=0, scale=1.0, none_grad=True):
     torch.manual_seed(seed)
-    ps = [torch.nn.Parameter(torch.randn(5, 3)), torch.nn.Parameter(torch.randn(7)),
-          torch.nn.Parameter(torch.randn(2, 2))]
+    ps = [
+        torch.nn.Parameter(torch.randn(5, 3)),
+        torch.nn.Parameter(torch.randn(7)),
+        torch.nn.Parameter(torch.randn(2, 2)),
+    ]
     for p in ps:
         p.grad = scale * torch.randn_like(p)
     if none_grad:
@@ -97,7 +113,9 @@ def test_clip_grad_value_matches_torch(clip_value):
 @pytest.mark.parametrize("max_norm", [0.5, 1e3])
 def test_clip_grad_norm_matches_torch(norm_type, max_norm):
     mine, ref = torch_params(scale=3.0), torch_params(scale=3.0)
-    t_mine = clip_grad_norm_(iter(mine), max_norm, norm_type=norm_type)   # a generator is fine
+    t_mine = clip_grad_norm_(
+        iter(mine), max_norm, norm_type=norm_type
+    )  # a generator is fine
     t_ref = torch.nn.utils.clip_grad_norm_(ref, max_norm, norm_type=norm_type)
     torch.testing.assert_close(t_mine, t_ref)
     for a, b in zip(mine, ref):
@@ -110,7 +128,7 @@ def test_clip_grad_norm_single_tensor_zero_and_none():
     p.grad = torch.zeros(3)
     total = clip_grad_norm_(p, 1.0)
     assert float(total) == 0.0 and torch.equal(p.grad, torch.zeros(3))
-    q = torch.nn.Parameter(torch.ones(3))           # no grad at all
+    q = torch.nn.Parameter(torch.ones(3))  # no grad at all
     assert float(clip_grad_norm_([q], 1.0)) == 0.0
     assert q.grad is None
 

@@ -65,8 +65,13 @@ def test_checksum_mismatch_is_rejected_and_leaves_no_file(tmp_path):
 
 def test_cache_hit_touches_no_network(cache, no_network, monkeypatch):
     body = b"cached text"
-    _register(monkeypatch, name="toy", url="https://example.invalid/toy.txt",
-              sha256=_sha(body), filename="toy.txt")
+    _register(
+        monkeypatch,
+        name="toy",
+        url="https://example.invalid/toy.txt",
+        sha256=_sha(body),
+        filename="toy.txt",
+    )
     cache.mkdir()
     (cache / "toy.txt").write_bytes(body)
     assert data.fetch("toy") == cache / "toy.txt"
@@ -74,21 +79,37 @@ def test_cache_hit_touches_no_network(cache, no_network, monkeypatch):
 
 
 def test_corrupt_cached_file_is_reported(cache, monkeypatch):
-    _register(monkeypatch, name="toy", url="https://example.invalid/toy.txt",
-              sha256=_sha(b"good"), filename="toy.txt")
+    _register(
+        monkeypatch,
+        name="toy",
+        url="https://example.invalid/toy.txt",
+        sha256=_sha(b"good"),
+        filename="toy.txt",
+    )
     cache.mkdir()
     (cache / "toy.txt").write_bytes(b"bad")
     with pytest.raises(data.ChecksumError, match="Delete it"):
         data.fetch("toy")
 
 
-def test_offline_error_names_file_url_and_folder(cache, no_network, monkeypatch):
-    _register(monkeypatch, name="toy", url="https://example.invalid/toy.txt",
-              sha256=_sha(b"x"), filename="toy.txt")
+def test_offline_error_names_file_url_and_folder(
+    cache, no_network, monkeypatch
+):
+    _register(
+        monkeypatch,
+        name="toy",
+        url="https://example.invalid/toy.txt",
+        sha256=_sha(b"x"),
+        filename="toy.txt",
+    )
     with pytest.raises(data.DataUnavailableError) as err:
         data.fetch("toy")
     msg = str(err.value)
-    assert "'toy.txt'" in msg and "https://example.invalid/toy.txt" in msg and str(cache) in msg
+    assert (
+        "'toy.txt'" in msg
+        and "https://example.invalid/toy.txt" in msg
+        and str(cache) in msg
+    )
     assert len(no_network) == 1
     assert [p for p in cache.iterdir()] == []  # nothing half-written
 
@@ -97,7 +118,9 @@ def _tar_bytes(members: list[tuple[tarfile.TarInfo, bytes | None]]) -> bytes:
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w:gz") as tar:
         for info, payload in members:
-            tar.addfile(info, io.BytesIO(payload) if payload is not None else None)
+            tar.addfile(
+                info, io.BytesIO(payload) if payload is not None else None
+            )
     return buf.getvalue()
 
 
@@ -108,9 +131,17 @@ def _file(name: str, payload: bytes):
 
 
 def test_archive_is_extracted_to_its_folder(cache, no_network, monkeypatch):
-    blob = _tar_bytes([_file("pack/a.txt", b"A"), _file("pack/sub/b.txt", b"B")])
-    _register(monkeypatch, name="pack", url="https://example.invalid/pack.tar.gz",
-              sha256=_sha(blob), filename="pack.tar.gz", folder="pack")
+    blob = _tar_bytes(
+        [_file("pack/a.txt", b"A"), _file("pack/sub/b.txt", b"B")]
+    )
+    _register(
+        monkeypatch,
+        name="pack",
+        url="https://example.invalid/pack.tar.gz",
+        sha256=_sha(blob),
+        filename="pack.tar.gz",
+        folder="pack",
+    )
     cache.mkdir()
     (cache / "pack.tar.gz").write_bytes(blob)
     folder = data.fetch("pack")
@@ -121,13 +152,17 @@ def test_archive_is_extracted_to_its_folder(cache, no_network, monkeypatch):
     assert data.fetch("pack") == folder
 
 
-@pytest.mark.parametrize("evil", ["../escaped.txt", "link-out", "hardlink-out"])
+@pytest.mark.parametrize(
+    "evil", ["../escaped.txt", "link-out", "hardlink-out"]
+)
 def test_malicious_archive_is_refused(tmp_path, evil):
     members = [_file("pack/ok.txt", b"ok")]
     if evil.startswith("link") or evil.startswith("hardlink"):
         info = tarfile.TarInfo("pack/link")
         info.type = tarfile.SYMTYPE if evil == "link-out" else tarfile.LNKTYPE
-        info.linkname = "../../escaped.txt" if evil == "link-out" else "../escaped.txt"
+        info.linkname = (
+            "../../escaped.txt" if evil == "link-out" else "../escaped.txt"
+        )
         members.append((info, None))
     else:
         members.append(_file(evil, b"pwned"))
@@ -138,13 +173,17 @@ def test_malicious_archive_is_refused(tmp_path, evil):
     with pytest.raises(tarfile.TarError):
         data.extract(archive, dest, "pack")
     assert not (tmp_path / "escaped.txt").exists()
-    assert list(dest.iterdir()) == []  # the temporary folder is gone, nothing renamed
+    assert (
+        list(dest.iterdir()) == []
+    )  # the temporary folder is gone, nothing renamed
 
 
 def test_absolute_paths_stay_inside(tmp_path):
     target = tmp_path / "outside" / "abs.txt"
     archive = tmp_path / "abs.tar.gz"
-    archive.write_bytes(_tar_bytes([_file("pack/ok.txt", b"ok"), _file(str(target), b"pwned")]))
+    archive.write_bytes(
+        _tar_bytes([_file("pack/ok.txt", b"ok"), _file(str(target), b"pwned")])
+    )
     dest = tmp_path / "dest"
     dest.mkdir()
     folder = data.extract(archive, dest, "pack")
@@ -168,7 +207,8 @@ def test_unknown_dataset():
 
 # The real files: CI and `make test` point RNNBOOK_DATA at offline copies.
 shared = pytest.mark.skipif(
-    not os.environ.get("RNNBOOK_DATA"), reason="RNNBOOK_DATA not set (set by make test)"
+    not os.environ.get("RNNBOOK_DATA"),
+    reason="RNNBOOK_DATA not set (set by make test)",
 )
 
 
@@ -180,12 +220,17 @@ def test_offline_copies_load_and_verify(no_network):
     names = data.load_dinos()
     assert len(names) == 1536 and names[0] == "aachenosaurus"
     dates, values = data.load_sunspots()
-    assert len(values) == 3235 and str(dates[0]) == "1749-01" and values[0] == 96.7
+    assert (
+        len(values) == 3235
+        and str(dates[0]) == "1749-01"
+        and values[0] == 96.7
+    )
     texts, labels = data.load_imdb("test")
     assert len(texts) == len(labels) > 0 and set(labels) == {0, 1}
 
 
 # ------------------------------------------------------------ no silent failures
+
 
 def _tree(root: Path, counts: dict[str, int]) -> None:
     for sub, n in counts.items():
@@ -194,52 +239,79 @@ def _tree(root: Path, counts: dict[str, int]) -> None:
             (root / sub / f"{i}_1.txt").write_text("review")
 
 
-def test_incomplete_extracted_folder_is_reported(cache, no_network, monkeypatch):
-    _register(monkeypatch, name="pack", url="https://example.invalid/pack.tar.gz",
-              sha256=_sha(b"x"), filename="pack.tar.gz", folder="pack",
-              expected_files=(("pos", 3), ("neg", 3)))
+def test_incomplete_extracted_folder_is_reported(
+    cache, no_network, monkeypatch
+):
+    _register(
+        monkeypatch,
+        name="pack",
+        url="https://example.invalid/pack.tar.gz",
+        sha256=_sha(b"x"),
+        filename="pack.tar.gz",
+        folder="pack",
+        expected_files=(("pos", 3), ("neg", 3)),
+    )
     _tree(cache / "pack", {"pos": 2})
     with pytest.raises(data.DataUnavailableError) as err:
         data.fetch("pack")
     msg = str(err.value)
     assert "pos has 2 of 3" in msg and "neg" in msg and "missing" in msg
-    assert str(cache / "pack") in msg and "Delete" in msg and "RNNBOOK_DATA" in msg
+    assert (
+        str(cache / "pack") in msg
+        and "Delete" in msg
+        and "RNNBOOK_DATA" in msg
+    )
     _tree(cache / "pack", {"pos": 3, "neg": 3})
     assert data.fetch("pack") == cache / "pack"
 
 
 def test_imdb_folder_with_two_files_is_reported(cache, no_network):
     _tree(cache / "aclImdb", {"train/pos": 1, "train/neg": 1})
-    with pytest.raises(data.DataUnavailableError, match=r"train/pos has 1 of 12,500"):
+    with pytest.raises(
+        data.DataUnavailableError, match=r"train/pos has 1 of 12,500"
+    ):
         data.load_imdb("train")
 
 
 def test_imdb_expects_the_official_counts():
     counts = dict(data.DATASETS["imdb"].expected_files)
-    assert counts == {f"{s}/{c}": 12_500 for s in ("train", "test") for c in ("pos", "neg")}
+    assert counts == {
+        f"{s}/{c}": 12_500 for s in ("train", "test") for c in ("pos", "neg")
+    }
 
 
 def _pack(cache, monkeypatch, n=3):
     blob = _tar_bytes([_file(f"pack/pos/{i}.txt", b"A") for i in range(n)])
-    _register(monkeypatch, name="pack", url="https://example.invalid/pack.tar.gz",
-              sha256=_sha(blob), filename="pack.tar.gz", folder="pack",
-              expected_files=(("pos", n),))
+    _register(
+        monkeypatch,
+        name="pack",
+        url="https://example.invalid/pack.tar.gz",
+        sha256=_sha(blob),
+        filename="pack.tar.gz",
+        folder="pack",
+        expected_files=(("pos", n),),
+    )
     cache.mkdir(exist_ok=True)
     (cache / "pack.tar.gz").write_bytes(blob)
 
 
-def test_extraction_accepts_a_folder_another_process_finished(cache, monkeypatch):
+def test_extraction_accepts_a_folder_another_process_finished(
+    cache, monkeypatch
+):
     _pack(cache, monkeypatch)
     real_replace = os.replace
 
-    def other_process_first(src, dst):        # the other process renames first
+    def other_process_first(src, dst):  # the other process renames first
         if Path(dst) == cache / "pack" and not Path(dst).exists():
             _tree(cache / "pack", {"pos": 3})
         return real_replace(src, dst)
 
     monkeypatch.setattr(data.os, "replace", other_process_first)
     assert data.fetch("pack") == cache / "pack"
-    assert sorted(p.name for p in cache.iterdir()) == ["pack", "pack.tar.gz"]  # no temp left
+    assert sorted(p.name for p in cache.iterdir()) == [
+        "pack",
+        "pack.tar.gz",
+    ]  # no temp left
 
 
 def test_concurrent_fetches_of_one_archive(cache, no_network, monkeypatch):
@@ -268,13 +340,22 @@ def test_data_folder_that_is_a_file(tmp_path, monkeypatch, no_network):
     not_a_folder = tmp_path / "data.txt"
     not_a_folder.write_text("oops")
     monkeypatch.setenv("RNNBOOK_DATA", str(not_a_folder))
-    _register(monkeypatch, name="toy", url="https://example.invalid/toy.txt",
-              sha256=_sha(b"x"), filename="toy.txt")
+    _register(
+        monkeypatch,
+        name="toy",
+        url="https://example.invalid/toy.txt",
+        sha256=_sha(b"x"),
+        filename="toy.txt",
+    )
     with pytest.raises(data.DataUnavailableError) as err:
         data.fetch("toy")
     msg = str(err.value)
-    assert "RNNBOOK_DATA" in msg and str(not_a_folder) in msg and "not a folder" in msg
-    assert no_network == []                        # refused before any download
+    assert (
+        "RNNBOOK_DATA" in msg
+        and str(not_a_folder) in msg
+        and "not a folder" in msg
+    )
+    assert no_network == []  # refused before any download
 
 
 @pytest.mark.parametrize("make", ["mkstemp", "mkdtemp"])
@@ -283,8 +364,13 @@ def test_read_only_data_folder(cache, monkeypatch, make):
     if make == "mkstemp":
         src = cache.parent / "src.txt"
         src.write_bytes(b"x")
-        _register(monkeypatch, name="toy", url=src.as_uri(), sha256=_sha(b"x"),
-                  filename="toy.txt")
+        _register(
+            monkeypatch,
+            name="toy",
+            url=src.as_uri(),
+            sha256=_sha(b"x"),
+            filename="toy.txt",
+        )
         name = "toy"
     else:
         _pack(cache, monkeypatch)
@@ -298,7 +384,11 @@ def test_read_only_data_folder(cache, monkeypatch, make):
     with pytest.raises(data.DataUnavailableError) as err:
         data.fetch(name)
     msg = str(err.value)
-    assert "RNNBOOK_DATA" in msg and str(cache) in msg and "Permission denied" in msg
+    assert (
+        "RNNBOOK_DATA" in msg
+        and str(cache) in msg
+        and "Permission denied" in msg
+    )
 
 
 def test_incomplete_read_is_wrapped(tmp_path, monkeypatch):
@@ -318,7 +408,9 @@ def test_incomplete_read_is_wrapped(tmp_path, monkeypatch):
 
     monkeypatch.setattr(urllib.request, "urlopen", lambda *a, **k: Truncated())
     dest = tmp_path / "out" / "file.txt"
-    with pytest.raises(data.DataUnavailableError, match="IncompleteRead|partial"):
+    with pytest.raises(
+        data.DataUnavailableError, match="IncompleteRead|partial"
+    ):
         data.download("https://example.invalid/file.txt", dest, _sha(b"x"))
     assert list(dest.parent.iterdir()) == []
 
@@ -330,9 +422,9 @@ def test_stale_part_files_of_the_target_are_removed(tmp_path):
     src.write_bytes(b"body")
     out = tmp_path / "out"
     out.mkdir()
-    stale = out / ".file.txt.dead1234.part"           # left by a killed download
-    fresh = out / ".file.txt.live5678.part"           # another download, still running
-    other = out / ".other.txt.dead9999.part"          # another target's
+    stale = out / ".file.txt.dead1234.part"  # left by a killed download
+    fresh = out / ".file.txt.live5678.part"  # another download, still running
+    other = out / ".other.txt.dead9999.part"  # another target's
     for p in (stale, fresh, other):
         p.write_bytes(b"half")
     old = time.time() - 2 * data.STALE_SECONDS
@@ -340,4 +432,20 @@ def test_stale_part_files_of_the_target_are_removed(tmp_path):
     os.utime(other, (old, old))
     data.download(src.as_uri(), out / "file.txt", _sha(b"body"))
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["file.txt", fresh.name, other.name])
+        ["file.txt", fresh.name, other.name]
+    )
+
+
+@shared
+def test_imdb_limit_reads_a_fixed_balanced_subset(no_network):
+    texts, labels = data.load_imdb("train", limit=3)
+    assert len(texts) == 6 and labels.tolist() == [0, 0, 0, 1, 1, 1]
+    full, _ = data.load_imdb("train")
+    assert texts[:3] == full[:3]                 # the first files of neg, sorted
+    assert texts[3:] == full[12_500:12_503]      # and of pos
+
+
+@pytest.mark.parametrize("limit", [0, -2, 1.5, "10"])
+def test_imdb_limit_must_be_a_positive_integer(limit):
+    with pytest.raises(ValueError, match="limit must be a positive integer"):
+        data.load_imdb("train", limit=limit)

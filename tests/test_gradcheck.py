@@ -11,14 +11,16 @@ def test_numerical_gradient_of_known_function():
     x = rng.standard_normal((3, 4))
     x_saved = x.copy()
     g = numerical_gradient(lambda v: np.sum(np.sin(v) * v), x)
-    np.testing.assert_allclose(g, np.cos(x_saved) * x_saved + np.sin(x_saved), rtol=1e-8, atol=1e-9)
-    np.testing.assert_array_equal(x, x_saved)          # restored
+    np.testing.assert_allclose(
+        g, np.cos(x_saved) * x_saved + np.sin(x_saved), rtol=1e-8, atol=1e-9
+    )
+    np.testing.assert_array_equal(x, x_saved)  # restored
 
 
 def test_numerical_gradient_on_a_noncontiguous_view_and_subset():
     base = np.arange(12.0).reshape(3, 4)
-    view = base[:, ::2]                                 # perturbing must reach base
-    g = numerical_gradient(lambda v: np.sum(base ** 2), view, indices=[0, 5])
+    view = base[:, ::2]  # perturbing must reach base
+    g = numerical_gradient(lambda v: np.sum(base**2), view, indices=[0, 5])
     np.testing.assert_allclose(g, 2 * view.ravel()[[0, 5]], rtol=1e-7)
     np.testing.assert_array_equal(base, np.arange(12.0).reshape(3, 4))
 
@@ -38,7 +40,9 @@ def test_restored_when_f_raises():
 
 def test_float32_warns():
     with pytest.warns(UserWarning, match="float64"):
-        numerical_gradient(lambda v: float(v.sum()), np.ones(2, np.float32), eps=1e-2)
+        numerical_gradient(
+            lambda v: float(v.sum()), np.ones(2, np.float32), eps=1e-2
+        )
 
 
 def _quadratic():
@@ -61,20 +65,24 @@ def test_right_gradient_passes():
     assert set(report.rel_errors) == {"A", "b"}
     assert report.n_checked == {"A": 12, "b": 4}
     text = str(report)
-    assert "max relative error" in text and "A" in text and "worst entry" in text
+    assert (
+        "max relative error" in text and "A" in text and "worst entry" in text
+    )
 
 
 def test_wrong_gradient_fails_and_is_located():
     f, params, analytic = _quadratic()
     wrong = {k: v.copy() for k, v in analytic.items()}
-    wrong["A"][2, 1] += 0.5                             # one bad entry
+    wrong["A"][2, 1] += 0.5  # one bad entry
     report = gradcheck(f, params, wrong)
     assert not report.ok(1e-6)
     assert report.rel_errors["b"] < 1e-8
     assert report.rel_errors["A"] > 1e-3
     assert report.worst_key == "A" and report.worst_index == (2, 1)
     assert report.worst_analytic == pytest.approx(wrong["A"][2, 1])
-    assert report.worst_numerical == pytest.approx(analytic["A"][2, 1], rel=1e-6)
+    assert report.worst_numerical == pytest.approx(
+        analytic["A"][2, 1], rel=1e-6
+    )
 
 
 def test_wrong_sign_fails():
@@ -90,8 +98,12 @@ def test_wrong_rnn_backward_is_caught():
 
     rng = np.random.default_rng(2)
     T, B, D, H = 4, 2, 3, 5
-    params = {"weight_ih": rng.standard_normal((H, D)), "weight_hh": rng.standard_normal((H, H)) * 0.5,
-              "bias_ih": rng.standard_normal(H), "bias_hh": rng.standard_normal(H)}
+    params = {
+        "weight_ih": rng.standard_normal((H, D)),
+        "weight_hh": rng.standard_normal((H, H)) * 0.5,
+        "bias_ih": rng.standard_normal(H),
+        "bias_hh": rng.standard_normal(H),
+    }
     x, dy = rng.standard_normal((T, B, D)), rng.standard_normal((T, B, H))
 
     def loss(p):
@@ -104,8 +116,13 @@ def test_wrong_rnn_backward_is_caught():
     # truncated to one step: only the direct term, no gradient through time
     bad = {k: 0.0 for k in grads}
     for t in range(T):
-        _, _, cache_t = rnn_forward(x[t:t + 1], y[t - 1] if t else None, params)
-        bad = {k: bad[k] + v for k, v in rnn_backward(dy[t:t + 1], None, cache_t)[2].items()}
+        _, _, cache_t = rnn_forward(
+            x[t : t + 1], y[t - 1] if t else None, params
+        )
+        bad = {
+            k: bad[k] + v
+            for k, v in rnn_backward(dy[t : t + 1], None, cache_t)[2].items()
+        }
     report = gradcheck(loss, params, bad)
     assert not report.ok(1e-4)
     assert report.rel_errors["weight_hh"] > 1e-2

@@ -16,9 +16,22 @@ NOTEBOOK = Path(__file__).resolve().parents[1] / "book" / "bptt.ipynb"
 
 # ----------------------------------------------------------- correct answers
 
-def bptt_loop(x, hs, params, dy, dh_T=None, *, partner=lambda hs, i: hs[i], carry_delta=True,
-              use_dh_T=True, bias_hh=True, batch_mean=False, local=lambda h: 1 - h ** 2,
-              state_of_step=1):
+
+def bptt_loop(
+    x,
+    hs,
+    params,
+    dy,
+    dh_T=None,
+    *,
+    partner=lambda hs, i: hs[i],
+    carry_delta=True,
+    use_dh_T=True,
+    bias_hh=True,
+    batch_mean=False,
+    local=lambda h: 1 - h**2,
+    state_of_step=1,
+):
     """A step-by-step BPTT whose keyword arguments switch in the classic slips."""
     T, B, _ = x.shape
     W_ih, W_hh = params["weight_ih"], params["weight_hh"]
@@ -50,8 +63,12 @@ def bptt_vectorised(x, hs, params, dy, dh_T=None):
         carry = delta[i] @ params["weight_hh"]
     d2 = delta.reshape(T * B, H)
     db = d2.sum(0)
-    grads = {"weight_ih": d2.T @ x.reshape(T * B, D), "weight_hh": d2.T @ hs[:-1].reshape(T * B, H),
-             "bias_ih": db, "bias_hh": db.copy()}
+    grads = {
+        "weight_ih": d2.T @ x.reshape(T * B, D),
+        "weight_hh": d2.T @ hs[:-1].reshape(T * B, H),
+        "bias_ih": db,
+        "bias_hh": db.copy(),
+    }
     return delta @ params["weight_ih"], carry, grads
 
 
@@ -75,13 +92,19 @@ def solution_cells():
 
 def solution_from_notebook():
     """The function of the solution of ex-bptt-1, as the chapter runs it."""
-    namespace = {"S": 0, "np": np, "check_rnn_backward": lambda fn: True}  # S: the chapter's seed
+    namespace = {
+        "S": 0,
+        "np": np,
+        "check_rnn_backward": lambda fn: True,
+    }  # S: the chapter's seed
     for source in solution_cells()["ex-bptt-1"]:
         exec(source, namespace)  # noqa: S102 - our own notebook
     return namespace["rnn_backward_solution"]
 
 
-@pytest.mark.parametrize("fn", [bptt_loop, bptt_vectorised], ids=["loop", "vectorised"])
+@pytest.mark.parametrize(
+    "fn", [bptt_loop, bptt_vectorised], ids=["loop", "vectorised"]
+)
 def test_accepts_correct(fn, capsys):
     assert check_rnn_backward(fn) is True
     assert "correct" in capsys.readouterr().out
@@ -95,13 +118,19 @@ def test_accepts_the_chapter_solution(capsys):
 # ----------------------------------------------------------- wrong answers
 
 WRONG = {
-    "h_t instead of h_{t-1}": (dict(partner=lambda hs, i: hs[i + 1]), "h_{t-1}"),
+    "h_t instead of h_{t-1}": (
+        dict(partner=lambda hs, i: hs[i + 1]),
+        "h_{t-1}",
+    ),
     "dh_T ignored": (dict(use_dh_T=False), "ignores dh_T"),
     "carries dL/dh, not delta": (dict(carry_delta=False), None),
     "b_hh gets no gradient": (dict(bias_hh=False), None),
     "batch mean": (dict(batch_mean=True), "averaged over the batch"),
     "derivative 1 - h": (dict(local=lambda h: 1 - h), None),
-    "derivative at h_{t-1}": (dict(state_of_step=0), "h_{t-1}: δ_t = (1 - h_t²)"),
+    "derivative at h_{t-1}": (
+        dict(state_of_step=0),
+        "h_{t-1}: δ_t = (1 - h_t²)",
+    ),
 }
 
 
@@ -153,8 +182,14 @@ def test_every_solution_in_the_chapter_runs(capsys):
     assert {"ex-bptt-1", "ex-bptt-2", "ex-bptt-3"} <= set(solutions)
     for label, sources in solutions.items():
         assert sources, f"{label} has no code cell"
-        namespace = {"S": 0, "np": np, "rnn_forward": rnn_forward, "rnn_backward": rnn_backward,
-                     "check_rnn_backward": check_rnn_backward, "rel_err": rel_err}
+        namespace = {
+            "S": 0,
+            "np": np,
+            "rnn_forward": rnn_forward,
+            "rnn_backward": rnn_backward,
+            "check_rnn_backward": check_rnn_backward,
+            "rel_err": rel_err,
+        }
         for source in sources:
             exec(source, namespace)  # noqa: S102 - our own notebook
     assert "not yet" not in capsys.readouterr().out

@@ -17,8 +17,8 @@ from rnnbook.graders.deep_bidirectional import (
     padded_variant,
 )
 
-
 # ------------------------------------------------------------------ check_bidirectional
+
 
 def bi_flip(x, fwd, bwd):
     out_f, _ = fwd(x)
@@ -49,7 +49,7 @@ def bi_numpy(x, fwd, bwd):
     return bi_flip(x, fwd, bwd).numpy()
 
 
-def bi_no_flip_back(x, fwd, bwd):           # the d2l bug
+def bi_no_flip_back(x, fwd, bwd):  # the d2l bug
     return torch.cat([fwd(x)[0], bwd(x.flip(0))[0]], dim=2)
 
 
@@ -96,7 +96,9 @@ def test_variants_right_is_torch_and_others_differ():
         x = torch.randn(6, 2, 3, dtype=torch.float64)
         with torch.no_grad():
             want = bi_via_torch(x, fwd, bwd)
-            assert torch.allclose(bidirectional_variant(x, fwd, bwd), want, atol=1e-13)
+            assert torch.allclose(
+                bidirectional_variant(x, fwd, bwd), want, atol=1e-13
+            )
             for name in VARIANTS:
                 alt = bidirectional_variant(x, fwd, bwd, name)
                 assert (alt - want).abs().max() > 1e-3, name
@@ -120,8 +122,18 @@ def test_accepts_rnnbook_modules_as_reference():
         assert torch.allclose(mine(x)[0], ref(x)[0], atol=1e-13)
 
 
-WRONG = [bi_no_flip_back, bi_no_flip, bi_output_flipped_only, bi_batch_axis, bi_swapped,
-         bi_wrong_dim, bi_float32, bi_tuple, bi_stub, bi_crash]
+WRONG = [
+    bi_no_flip_back,
+    bi_no_flip,
+    bi_output_flipped_only,
+    bi_batch_axis,
+    bi_swapped,
+    bi_wrong_dim,
+    bi_float32,
+    bi_tuple,
+    bi_stub,
+    bi_crash,
+]
 
 
 @pytest.mark.parametrize("wrong", WRONG, ids=lambda f: f.__name__)
@@ -130,18 +142,22 @@ def test_rejects_wrong(wrong, capsys):
     assert capsys.readouterr().out.startswith("not yet")
 
 
-@pytest.mark.parametrize("wrong,words", [
-    (bi_no_flip_back, ("Flip them back", "d2l", "backward half")),
-    (bi_no_flip, ("read the sequence forwards",)),
-    (bi_output_flipped_only, ("but not its input",)),
-    (bi_batch_axis, ("batch",)),
-    (bi_swapped, ("wrong order",)),
-    (bi_wrong_dim, ("shape (T, B, 2H)",)),
-    (bi_float32, ("dtype",)),
-    (bi_tuple, ("output alone",)),
-    (bi_stub, ("got None",)),
-    (bi_crash, ("NotImplementedError",)),
-], ids=lambda v: getattr(v, "__name__", ""))
+@pytest.mark.parametrize(
+    "wrong,words",
+    [
+        (bi_no_flip_back, ("Flip them back", "d2l", "backward half")),
+        (bi_no_flip, ("read the sequence forwards",)),
+        (bi_output_flipped_only, ("but not its input",)),
+        (bi_batch_axis, ("batch",)),
+        (bi_swapped, ("wrong order",)),
+        (bi_wrong_dim, ("shape (T, B, 2H)",)),
+        (bi_float32, ("dtype",)),
+        (bi_tuple, ("output alone",)),
+        (bi_stub, ("got None",)),
+        (bi_crash, ("NotImplementedError",)),
+    ],
+    ids=lambda v: getattr(v, "__name__", ""),
+)
 def test_messages_name_the_mistake(wrong, words, capsys):
     check_bidirectional(wrong)
     out = capsys.readouterr().out
@@ -152,11 +168,13 @@ def test_messages_name_the_mistake(wrong, words, capsys):
 def test_no_hint_for_unrelated_errors(capsys):
     def noisy(x, fwd, bwd):
         return bi_flip(x, fwd, bwd) + 0.1
+
     assert check_bidirectional(noisy) is False
     assert "Hint" not in capsys.readouterr().out
 
 
 # ------------------------------------------------------------------ check_bidirectional_padded
+
 
 def padded_loop(x, lengths, fwd, bwd):
     """One sequence at a time, written independently of the grader."""
@@ -164,10 +182,10 @@ def padded_loop(x, lengths, fwd, bwd):
     H = fwd.hidden_size
     out = x.new_zeros(T, B, 2 * H)
     for b in range(B):
-        n = int(lengths[b])                                 # real steps of sequence b
-        seq = x[:n, b:b + 1]
-        out[:n, b:b + 1, :H] = fwd(seq)[0]
-        out[:n, b:b + 1, H:] = bwd(seq.flip(0))[0].flip(0)
+        n = int(lengths[b])  # real steps of sequence b
+        seq = x[:n, b : b + 1]
+        out[:n, b : b + 1, :H] = fwd(seq)[0]
+        out[:n, b : b + 1, H:] = bwd(seq.flip(0))[0].flip(0)
     return out
 
 
@@ -183,7 +201,9 @@ def padded_packed(x, lengths, fwd, bwd):
 
 
 def padded_whole_flip(x, lengths, fwd, bwd):
-    mask = (torch.arange(x.size(0))[:, None] < lengths[None]).to(x.dtype)[..., None]
+    mask = (torch.arange(x.size(0))[:, None] < lengths[None]).to(x.dtype)[
+        ..., None
+    ]
     return bi_flip(x, fwd, bwd) * mask
 
 
@@ -206,10 +226,16 @@ def test_padded_variants():
     lengths = torch.tensor([7, 3, 5])
     with torch.no_grad():
         want = padded_packed(x, lengths, fwd, bwd)
-        assert torch.allclose(padded_variant(x, lengths, fwd, bwd), want, atol=1e-13)
-        assert torch.allclose(padded_loop(x, lengths, fwd, bwd), want, atol=1e-13)
+        assert torch.allclose(
+            padded_variant(x, lengths, fwd, bwd), want, atol=1e-13
+        )
+        assert torch.allclose(
+            padded_loop(x, lengths, fwd, bwd), want, atol=1e-13
+        )
         for name in PADDED_VARIANTS:
-            assert (padded_variant(x, lengths, fwd, bwd, name) - want).abs().max() > 1e-3, name
+            assert (
+                padded_variant(x, lengths, fwd, bwd, name) - want
+            ).abs().max() > 1e-3, name
 
 
 def test_padded_accepts_correct(capsys):
@@ -218,12 +244,16 @@ def test_padded_accepts_correct(capsys):
     assert "correct" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("wrong,words", [
-    (padded_whole_flip, ("read the padding", "within its own length")),
-    (padded_no_flip_back, ("reverse them back", "d2l")),
-    (padded_no_mask, ("should be zero",)),
-    (padded_ignores_lengths, ("max abs error",)),
-], ids=lambda v: getattr(v, "__name__", ""))
+@pytest.mark.parametrize(
+    "wrong,words",
+    [
+        (padded_whole_flip, ("read the padding", "within its own length")),
+        (padded_no_flip_back, ("reverse them back", "d2l")),
+        (padded_no_mask, ("should be zero",)),
+        (padded_ignores_lengths, ("max abs error",)),
+    ],
+    ids=lambda v: getattr(v, "__name__", ""),
+)
 def test_padded_rejects_wrong(wrong, words, capsys):
     assert check_bidirectional_padded(wrong) is False
     out = capsys.readouterr().out

@@ -9,8 +9,8 @@ import torch
 from rnnbook.graders.long_range import check_adding_problem, check_count_params
 from rnnbook.tasks import adding_problem
 
-
 # ------------------------------------------------------------------ the adding problem
+
 
 def adding_mine(batch, length, generator):
     """An independent implementation: one mark per half via a random permutation trick."""
@@ -18,7 +18,10 @@ def adding_mine(batch, length, generator):
     x = torch.zeros(length, batch, 2)
     x[..., 0] = torch.rand(length, batch, generator=generator)
     i = (torch.rand(batch, generator=generator) * half).long()
-    j = half + (torch.rand(batch, generator=generator) * (length - half)).long()
+    j = (
+        half
+        + (torch.rand(batch, generator=generator) * (length - half)).long()
+    )
     b = torch.arange(batch)
     x[i, b, 1] = 1.0
     x[j, b, 1] = 1.0
@@ -27,7 +30,7 @@ def adding_mine(batch, length, generator):
 
 def adding_batch_major(batch, length, generator):
     x, y = adding_problem(batch, length, generator=generator)
-    return x.transpose(0, 1).contiguous(), y                  # (B, T, 2): wrong layout
+    return x.transpose(0, 1).contiguous(), y  # (B, T, 2): wrong layout
 
 
 def adding_anywhere(batch, length, generator):
@@ -50,7 +53,10 @@ def adding_fixed_marks(batch, length, generator):
 
 def adding_wrong_target(batch, length, generator):
     x, y = adding_problem(batch, length, generator=generator)
-    return x, x[..., 0].sum(0) / length * 2                   # twice the mean, not the marked sum
+    return (
+        x,
+        x[..., 0].sum(0) / length * 2,
+    )  # twice the mean, not the marked sum
 
 
 def adding_float64(batch, length, generator):
@@ -59,24 +65,35 @@ def adding_float64(batch, length, generator):
 
 
 def adding_global_rng(batch, length, generator):
-    return adding_problem(batch, length)                      # ignores the generator
+    return adding_problem(batch, length)  # ignores the generator
 
 
 def adding_gaussian(batch, length, generator):
     x, _ = adding_problem(batch, length, generator=generator)
-    x[..., 0] = torch.randn(length, batch, generator=generator).abs().clamp(max=1.0)
+    x[..., 0] = (
+        torch.randn(length, batch, generator=generator).abs().clamp(max=1.0)
+    )
     return x, (x[..., 0] * x[..., 1]).sum(0)
 
 
 def test_adding_accepts_reference_and_independent(capsys):
-    assert check_adding_problem(lambda b, t, g: adding_problem(b, t, generator=g))
+    assert check_adding_problem(
+        lambda b, t, g: adding_problem(b, t, generator=g)
+    )
     assert check_adding_problem(adding_mine)
     assert "correct" in capsys.readouterr().out
 
 
 def test_adding_rejects_wrong(capsys):
-    for wrong in (adding_batch_major, adding_anywhere, adding_fixed_marks, adding_wrong_target,
-                  adding_float64, adding_global_rng, adding_gaussian):
+    for wrong in (
+        adding_batch_major,
+        adding_anywhere,
+        adding_fixed_marks,
+        adding_wrong_target,
+        adding_float64,
+        adding_global_rng,
+        adding_gaussian,
+    ):
         assert not check_adding_problem(wrong), wrong.__name__
         assert "not yet" in capsys.readouterr().out
 
@@ -120,28 +137,55 @@ def test_count_accepts_formula(capsys):
 
 
 def test_count_rejects_wrong(capsys):
-    for wrong in (count_one_bias, count_gru_four_blocks, count_no_recurrent, count_float,
-                  lambda c, D, H: None):
+    for wrong in (
+        count_one_bias,
+        count_gru_four_blocks,
+        count_no_recurrent,
+        count_float,
+        lambda c, D, H: None,
+    ):
         assert not check_count_params(wrong)
         assert "not yet" in capsys.readouterr().out
 
 
 def _with_values(values):
     """adding_mine with channel 0 replaced by ``values(shape, generator)``."""
+
     def fn(batch, length, generator):
         x, _ = adding_mine(batch, length, generator)
         x[..., 0] = values((length, batch), generator)
         return x, (x[..., 0] * x[..., 1]).sum(0)
+
     return fn
 
 
-@pytest.mark.parametrize("name, values", [
-    ("all 0.5", lambda shape, g: torch.full(shape, 0.5) + 0 * torch.rand(shape, generator=g)),
-    ("Bernoulli", lambda shape, g: torch.bernoulli(torch.full(shape, 0.5), generator=g)),
-    ("three levels", lambda shape, g: torch.randint(0, 3, shape, generator=g) / 2),
-    ("Beta(2, 2)-like", lambda shape, g: (torch.rand(shape, generator=g)
-                                          + torch.rand(shape, generator=g)) / 2),
-])
+@pytest.mark.parametrize(
+    "name, values",
+    [
+        (
+            "all 0.5",
+            lambda shape, g: torch.full(shape, 0.5)
+            + 0 * torch.rand(shape, generator=g),
+        ),
+        (
+            "Bernoulli",
+            lambda shape, g: torch.bernoulli(
+                torch.full(shape, 0.5), generator=g
+            ),
+        ),
+        (
+            "three levels",
+            lambda shape, g: torch.randint(0, 3, shape, generator=g) / 2,
+        ),
+        (
+            "Beta(2, 2)-like",
+            lambda shape, g: (
+                torch.rand(shape, generator=g) + torch.rand(shape, generator=g)
+            )
+            / 2,
+        ),
+    ],
+)
 def test_adding_rejects_values_that_are_not_uniform(name, values, capsys):
     assert check_adding_problem(_with_values(values)) is False, name
     out = capsys.readouterr().out

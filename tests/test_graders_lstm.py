@@ -8,8 +8,8 @@ import torch
 
 from rnnbook.graders.lstm import check_forget_bias, check_lstm_step
 
-
 # ------------------------------------------------------------------ one LSTM step
+
 
 def _sigmoid(a):
     return 1.0 / (1.0 + np.exp(-a))
@@ -18,10 +18,14 @@ def _sigmoid(a):
 def step_textbook(x_t, h_prev, c_prev, params):
     """The equations as written, one gate block at a time."""
     H = h_prev.shape[1]
-    a = x_t @ params["weight_ih"].T + params["bias_ih"] + h_prev @ params["weight_hh"].T \
-        + params["bias_hh"]                                     # (B, 4H)
-    i, f = _sigmoid(a[:, :H]), _sigmoid(a[:, H:2 * H])
-    g, o = np.tanh(a[:, 2 * H:3 * H]), _sigmoid(a[:, 3 * H:])
+    a = (
+        x_t @ params["weight_ih"].T
+        + params["bias_ih"]
+        + h_prev @ params["weight_hh"].T
+        + params["bias_hh"]
+    )  # (B, 4H)
+    i, f = _sigmoid(a[:, :H]), _sigmoid(a[:, H : 2 * H])
+    g, o = np.tanh(a[:, 2 * H : 3 * H]), _sigmoid(a[:, 3 * H :])
     c = f * c_prev + i * g
     return o * np.tanh(c), c
 
@@ -29,20 +33,31 @@ def step_textbook(x_t, h_prev, c_prev, params):
 def step_torch(x_t, h_prev, c_prev, params):
     """torch.nn.LSTMCell as an independent oracle."""
     D, H = x_t.shape[1], h_prev.shape[1]
-    cell = torch.nn.LSTMCell(D, H).to(torch.float64 if x_t.dtype == np.float64 else torch.float32)
+    cell = torch.nn.LSTMCell(D, H).to(
+        torch.float64 if x_t.dtype == np.float64 else torch.float32
+    )
     with torch.no_grad():
         for k, v in params.items():
             getattr(cell, k).copy_(torch.from_numpy(v))
-        h, c = cell(torch.from_numpy(x_t), (torch.from_numpy(h_prev), torch.from_numpy(c_prev)))
+        h, c = cell(
+            torch.from_numpy(x_t),
+            (torch.from_numpy(h_prev), torch.from_numpy(c_prev)),
+        )
     return h.numpy(), c.numpy()
 
 
-def step_gate_order_ifog(x_t, h_prev, c_prev, params):   # Keras-like order i, f, c, o read as i, f, o, g
+def step_gate_order_ifog(
+    x_t, h_prev, c_prev, params
+):  # Keras-like order i, f, c, o read as i, f, o, g
     H = h_prev.shape[1]
-    a = x_t @ params["weight_ih"].T + params["bias_ih"] + h_prev @ params["weight_hh"].T \
+    a = (
+        x_t @ params["weight_ih"].T
+        + params["bias_ih"]
+        + h_prev @ params["weight_hh"].T
         + params["bias_hh"]
-    i, f = _sigmoid(a[:, :H]), _sigmoid(a[:, H:2 * H])
-    o, g = _sigmoid(a[:, 2 * H:3 * H]), np.tanh(a[:, 3 * H:])
+    )
+    i, f = _sigmoid(a[:, :H]), _sigmoid(a[:, H : 2 * H])
+    o, g = _sigmoid(a[:, 2 * H : 3 * H]), np.tanh(a[:, 3 * H :])
     c = f * c_prev + i * g
     return o * np.tanh(c), c
 
@@ -55,9 +70,13 @@ def step_one_bias(x_t, h_prev, c_prev, params):
 def step_no_tanh_on_c(x_t, h_prev, c_prev, params):
     h, c = step_textbook(x_t, h_prev, c_prev, params)
     H = h.shape[1]
-    a = x_t @ params["weight_ih"].T + params["bias_ih"] + h_prev @ params["weight_hh"].T \
+    a = (
+        x_t @ params["weight_ih"].T
+        + params["bias_ih"]
+        + h_prev @ params["weight_hh"].T
         + params["bias_hh"]
-    return _sigmoid(a[:, 3 * H:]) * c, c
+    )
+    return _sigmoid(a[:, 3 * H :]) * c, c
 
 
 def step_swapped_state(x_t, h_prev, c_prev, params):
@@ -66,9 +85,12 @@ def step_swapped_state(x_t, h_prev, c_prev, params):
 
 
 def step_float64_always(x_t, h_prev, c_prev, params):
-    h, c = step_textbook(x_t.astype(np.float64), h_prev.astype(np.float64),
-                         c_prev.astype(np.float64),
-                         {k: v.astype(np.float64) for k, v in params.items()})
+    h, c = step_textbook(
+        x_t.astype(np.float64),
+        h_prev.astype(np.float64),
+        c_prev.astype(np.float64),
+        {k: v.astype(np.float64) for k, v in params.items()},
+    )
     return h, c
 
 
@@ -88,8 +110,15 @@ def test_lstm_step_accepts_correct(capsys):
 
 
 def test_lstm_step_rejects_wrong(capsys):
-    for wrong in (step_gate_order_ifog, step_one_bias, step_no_tanh_on_c, step_swapped_state,
-                  step_float64_always, step_stub, step_crash):
+    for wrong in (
+        step_gate_order_ifog,
+        step_one_bias,
+        step_no_tanh_on_c,
+        step_swapped_state,
+        step_float64_always,
+        step_stub,
+        step_crash,
+    ):
         assert check_lstm_step(wrong) is False, wrong.__name__
         out = capsys.readouterr().out
         assert out.startswith("not yet"), (wrong.__name__, out)
@@ -108,41 +137,42 @@ def test_lstm_step_messages_say_what_is_wrong(capsys):
 
 # ------------------------------------------------------------------ forget-gate bias
 
+
 def bias_right(lstm, value):
     H = lstm.hidden_size
     with torch.no_grad():
         for name, p in lstm.named_parameters():
             if name.startswith("bias_ih"):
-                p[H:2 * H] = value
+                p[H : 2 * H] = value
             elif name.startswith("bias_hh"):
-                p[H:2 * H] = 0.0
+                p[H : 2 * H] = 0.0
 
 
-def bias_right_split(lstm, value):            # any split of the sum is fine
+def bias_right_split(lstm, value):  # any split of the sum is fine
     H = lstm.hidden_size
     with torch.no_grad():
         for name, p in lstm.named_parameters():
             if name.startswith("bias_"):
-                p[H:2 * H] = value / 2
+                p[H : 2 * H] = value / 2
 
 
-def bias_both(lstm, value):                    # the trap: the sum becomes 2 * value
+def bias_both(lstm, value):  # the trap: the sum becomes 2 * value
     H = lstm.hidden_size
     with torch.no_grad():
         for name, p in lstm.named_parameters():
             if name.startswith("bias_"):
-                p[H:2 * H] = value
+                p[H : 2 * H] = value
 
 
-def bias_ih_only(lstm, value):                 # leaves b_hh's random forget slice in the sum
+def bias_ih_only(lstm, value):  # leaves b_hh's random forget slice in the sum
     H = lstm.hidden_size
     with torch.no_grad():
         for name, p in lstm.named_parameters():
             if name.startswith("bias_ih"):
-                p[H:2 * H] = value
+                p[H : 2 * H] = value
 
 
-def bias_wrong_slice(lstm, value):             # the input gate, not the forget gate
+def bias_wrong_slice(lstm, value):  # the input gate, not the forget gate
     H = lstm.hidden_size
     with torch.no_grad():
         for name, p in lstm.named_parameters():
@@ -152,7 +182,7 @@ def bias_wrong_slice(lstm, value):             # the input gate, not the forget 
                 p[:H] = 0.0
 
 
-def bias_whole_vector(lstm, value):            # all four gates
+def bias_whole_vector(lstm, value):  # all four gates
     with torch.no_grad():
         for name, p in lstm.named_parameters():
             if name.startswith("bias_ih"):
@@ -164,8 +194,8 @@ def bias_whole_vector(lstm, value):            # all four gates
 def bias_first_layer_only(lstm, value):
     H = lstm.hidden_size
     with torch.no_grad():
-        lstm.bias_ih_l0[H:2 * H] = value
-        lstm.bias_hh_l0[H:2 * H] = 0.0
+        lstm.bias_ih_l0[H : 2 * H] = value
+        lstm.bias_hh_l0[H : 2 * H] = 0.0
 
 
 def bias_stub(lstm, value):
@@ -179,8 +209,14 @@ def test_forget_bias_accepts_correct(capsys):
 
 
 def test_forget_bias_rejects_wrong(capsys):
-    for wrong in (bias_both, bias_ih_only, bias_wrong_slice, bias_whole_vector,
-                  bias_first_layer_only, bias_stub):
+    for wrong in (
+        bias_both,
+        bias_ih_only,
+        bias_wrong_slice,
+        bias_whole_vector,
+        bias_first_layer_only,
+        bias_stub,
+    ):
         assert check_forget_bias(wrong) is False, wrong.__name__
         out = capsys.readouterr().out
         assert out.startswith("not yet"), (wrong.__name__, out)
@@ -194,45 +230,53 @@ def test_forget_bias_grader_does_not_raise(capsys):
     assert "RuntimeError" in capsys.readouterr().out
 
 
-def bias_then_double(lstm, value):          # right values, but the whole LSTM is now float64
+def bias_then_double(
+    lstm, value
+):  # right values, but the whole LSTM is now float64
     bias_right(lstm, value)
     lstm.double()
 
 
-def bias_data_double(lstm, value):          # the bias tensors silently become float64
+def bias_data_double(lstm, value):  # the bias tensors silently become float64
     H = lstm.hidden_size
     for name, p in lstm.named_parameters():
         if name.startswith("bias_"):
             b = p.data.double()
-            b[H:2 * H] = value if name.startswith("bias_ih") else 0.0
+            b[H : 2 * H] = value if name.startswith("bias_ih") else 0.0
             p.data = b
 
 
-def bias_without_no_grad(lstm, value):      # in place on a leaf that requires grad
+def bias_without_no_grad(lstm, value):  # in place on a leaf that requires grad
     H = lstm.hidden_size
     for name, p in lstm.named_parameters():
         if name.startswith("bias_ih"):
-            p[H:2 * H] = value
+            p[H : 2 * H] = value
         elif name.startswith("bias_hh"):
-            p[H:2 * H] = 0.0
+            p[H : 2 * H] = 0.0
 
 
-def bias_frozen(lstm, value):               # the biases no longer learn
+def bias_frozen(lstm, value):  # the biases no longer learn
     for p in lstm.parameters():
         p.requires_grad_(False)
     bias_right(lstm, value)
 
 
-def bias_via_data(lstm, value):             # .data is fine in real use too
+def bias_via_data(lstm, value):  # .data is fine in real use too
     H = lstm.hidden_size
     for name, p in lstm.named_parameters():
         if name.startswith("bias_"):
-            p.data[H:2 * H] = value if name.startswith("bias_ih") else 0.0
+            p.data[H : 2 * H] = value if name.startswith("bias_ih") else 0.0
 
 
-@pytest.mark.parametrize("wrong, words", [
-    (bias_then_double, "dtype"), (bias_data_double, "dtype"),
-    (bias_without_no_grad, "no_grad"), (bias_frozen, "requires_grad")])
+@pytest.mark.parametrize(
+    "wrong, words",
+    [
+        (bias_then_double, "dtype"),
+        (bias_data_double, "dtype"),
+        (bias_without_no_grad, "no_grad"),
+        (bias_frozen, "requires_grad"),
+    ],
+)
 def test_forget_bias_runs_the_answer_as_it_is_used(wrong, words, capsys):
     """Under the grader's no_grad() these passed (or crashed the grader)."""
     assert check_forget_bias(wrong) is False

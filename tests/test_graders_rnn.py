@@ -20,14 +20,20 @@ NOTEBOOK = Path(__file__).resolve().parents[1] / "book" / "rnn.ipynb"
 
 # ----------------------------------------------------------- the chapter's solutions
 
+
 def solution_code(label: str) -> str:
     """The code cells of the gated solution of exercise ``label`` (between its
-    ``solution-start`` and ``solution-end`` markdown cells), as the build runs them."""
+    ``solution-start`` and ``solution-end`` markdown cells), as the build runs them.
+    """
     cells = json.loads(NOTEBOOK.read_text())["cells"]
-    start = next(i for i, c in enumerate(cells) if c["cell_type"] == "markdown"
-                 and f"{{solution-start}} {label}\n" in "".join(c["source"]))
+    start = next(
+        i
+        for i, c in enumerate(cells)
+        if c["cell_type"] == "markdown"
+        and f"{{solution-start}} {label}\n" in "".join(c["source"])
+    )
     code = []
-    for c in cells[start + 1:]:
+    for c in cells[start + 1 :]:
         text = "".join(c["source"])
         if c["cell_type"] == "markdown" and "{solution-end}" in text:
             return "\n\n".join(code)
@@ -38,16 +44,25 @@ def solution_code(label: str) -> str:
 
 def run_solution(label: str, **names) -> dict:
     # S: the chapter's effective seed (info["seed"]), which solutions derive theirs from.
-    namespace = {"S": 0, "np": np, "torch": torch, "nn": nn, "rnn_forward": rnn_forward,
-                 "check_rnn_step": check_rnn_step, "check_rnn_forward": check_rnn_forward,
-                 **names}
+    namespace = {
+        "S": 0,
+        "np": np,
+        "torch": torch,
+        "nn": nn,
+        "rnn_forward": rnn_forward,
+        "check_rnn_step": check_rnn_step,
+        "check_rnn_forward": check_rnn_forward,
+        **names,
+    }
     exec(solution_code(label), namespace)  # noqa: S102 - our own notebook
     return namespace
 
 
 def test_every_exercise_has_a_solution_with_code():
     cells = json.loads(NOTEBOOK.read_text())["cells"]
-    text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    text = "\n".join(
+        "".join(c["source"]) for c in cells if c["cell_type"] == "markdown"
+    )
     labels = re.findall(r":label: (ex-rnn-\d+)", text)
     assert labels == [f"ex-rnn-{i}" for i in range(1, 8)], labels
     for label in labels:
@@ -56,19 +71,25 @@ def test_every_exercise_has_a_solution_with_code():
 
 # ----------------------------------------------------------- correct answers
 
+
 def step_ok(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):
     return np.tanh(x_t @ W_ih.T + b_ih + h_prev @ W_hh.T + b_hh)
 
 
 def step_einsum(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):
-    return np.tanh(np.einsum("hd,bd->bh", W_ih, x_t) + np.einsum("hk,bk->bh", W_hh, h_prev)
-                   + (b_ih + b_hh))
+    return np.tanh(
+        np.einsum("hd,bd->bh", W_ih, x_t)
+        + np.einsum("hk,bk->bh", W_hh, h_prev)
+        + (b_ih + b_hh)
+    )
 
 
 def step_torch(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):
     """Returns a tensor: accepted, it is converted."""
     t = torch.from_numpy
-    return torch.tanh(t(x_t) @ t(W_ih).T + t(b_ih) + t(h_prev) @ t(W_hh).T + t(b_hh))
+    return torch.tanh(
+        t(x_t) @ t(W_ih).T + t(b_ih) + t(h_prev) @ t(W_hh).T + t(b_hh)
+    )
 
 
 def forward_ok(x, h0, W_ih, W_hh, b_ih, b_hh):
@@ -90,24 +111,35 @@ def test_forward_accepts_correct(capsys):
     assert capsys.readouterr().out.startswith("correct")
 
 
-@pytest.mark.parametrize("label,name", [("ex-rnn-1", "rnn_step_solution"),
-                                        ("ex-rnn-3", "rnn_step_concat_solution")])
+@pytest.mark.parametrize(
+    "label,name",
+    [
+        ("ex-rnn-1", "rnn_step_solution"),
+        ("ex-rnn-3", "rnn_step_concat_solution"),
+    ],
+)
 def test_step_accepts_the_chapter_solutions(label, name, capsys):
     assert check_rnn_step(run_solution(label)[name]) is True
     assert "correct" in capsys.readouterr().out
 
 
 def test_forward_accepts_the_chapter_solution(capsys):
-    assert check_rnn_forward(run_solution("ex-rnn-2")["rnn_forward_solution"]) is True
+    assert (
+        check_rnn_forward(run_solution("ex-rnn-2")["rnn_forward_solution"])
+        is True
+    )
     assert "correct" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("label", ["ex-rnn-4", "ex-rnn-5", "ex-rnn-6", "ex-rnn-7"])
+@pytest.mark.parametrize(
+    "label", ["ex-rnn-4", "ex-rnn-5", "ex-rnn-6", "ex-rnn-7"]
+)
 def test_other_solutions_run(label, capsys):
-    run_solution(label)        # their asserts must hold
+    run_solution(label)  # their asserts must hold
 
 
 # ----------------------------------------------------------- wrong step answers
+
 
 def step_stub(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):
     return None  # your code here
@@ -138,7 +170,7 @@ def step_float32(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):
 
 
 def step_raises(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):
-    return W_ih @ x_t          # shapes do not fit: (H, D) @ (B, D)
+    return W_ih @ x_t  # shapes do not fit: (H, D) @ (B, D)
 
 
 def step_returns_cache(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):
@@ -170,8 +202,11 @@ WRONG_STEPS = {
 }
 
 
-@pytest.mark.parametrize("fn,expected", list(WRONG_STEPS.items()),
-                         ids=[f.__name__ for f in WRONG_STEPS])
+@pytest.mark.parametrize(
+    "fn,expected",
+    list(WRONG_STEPS.items()),
+    ids=[f.__name__ for f in WRONG_STEPS],
+)
 def test_step_rejects_wrong(fn, expected, capsys):
     assert check_rnn_step(fn) is False
     out = capsys.readouterr().out
@@ -184,6 +219,7 @@ def test_step_copies_inputs(capsys):
 
 
 # ----------------------------------------------------------- wrong forward answers
+
 
 def forward_stub(x, h0, W_ih, W_hh, b_ih, b_hh):
     return None  # your code here
@@ -225,8 +261,11 @@ WRONG_FORWARDS = {
 }
 
 
-@pytest.mark.parametrize("fn,expected", list(WRONG_FORWARDS.items()),
-                         ids=[f.__name__ for f in WRONG_FORWARDS])
+@pytest.mark.parametrize(
+    "fn,expected",
+    list(WRONG_FORWARDS.items()),
+    ids=[f.__name__ for f in WRONG_FORWARDS],
+)
 def test_forward_rejects_wrong(fn, expected, capsys):
     assert check_rnn_forward(fn) is False
     out = capsys.readouterr().out

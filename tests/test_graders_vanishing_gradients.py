@@ -15,10 +15,13 @@ from rnnbook.graders.vanishing_gradients import (
     check_gradient_norms,
 )
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "book" / "vanishing_gradients.ipynb"
+NOTEBOOK = (
+    Path(__file__).resolve().parents[1] / "book" / "vanishing_gradients.ipynb"
+)
 
 
 # ------------------------------------------------------ gradient through time
+
 
 def sweep(hs, W_hh, dh_T, *, transpose=True, at_previous=False, fprime=True):
     """The backward sweep; the keyword arguments switch in the classic slips."""
@@ -28,7 +31,7 @@ def sweep(hs, W_hh, dh_T, *, transpose=True, at_previous=False, fprime=True):
     W = W_hh.T if transpose else W_hh
     for t in range(T, 0, -1):
         h = hs[t - 1] if at_previous else hs[t]
-        local = (1 - h ** 2) if fprime else 1.0
+        local = (1 - h**2) if fprime else 1.0
         dh[t - 1] = W @ (local * dh[t])
     return dh
 
@@ -57,13 +60,19 @@ def test_gradient_grader_accepts_correct(fn, capsys):
     assert "correct" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("kwargs, hint", [
-    ({"transpose": False}, "W_hh^T"),
-    ({"at_previous": True}, "taken at h_t"),
-    ({"fprime": False}, "linear RNN"),
-])
+@pytest.mark.parametrize(
+    "kwargs, hint",
+    [
+        ({"transpose": False}, "W_hh^T"),
+        ({"at_previous": True}, "taken at h_t"),
+        ({"fprime": False}, "linear RNN"),
+    ],
+)
 def test_gradient_grader_rejects_slips_with_hint(kwargs, hint, capsys):
-    assert check_gradient_norms(lambda hs, W, dh_T: sweep(hs, W, dh_T, **kwargs)) is False
+    assert (
+        check_gradient_norms(lambda hs, W, dh_T: sweep(hs, W, dh_T, **kwargs))
+        is False
+    )
     out = capsys.readouterr().out
     assert out.startswith("not yet")
     assert hint in out
@@ -77,21 +86,32 @@ def test_gradient_grader_rejects_without_raising(capsys):
     assert "returned None" in capsys.readouterr().out
     assert check_gradient_norms(crashes) is False
     assert "RuntimeError" in capsys.readouterr().out
-    assert check_gradient_norms(lambda hs, W, dh_T: sweep(hs, W, dh_T)[::-1].copy()) is False
-    assert check_gradient_norms(lambda hs, W, dh_T: sweep(hs, W, dh_T).astype(np.float32)) is False
+    assert (
+        check_gradient_norms(
+            lambda hs, W, dh_T: sweep(hs, W, dh_T)[::-1].copy()
+        )
+        is False
+    )
+    assert (
+        check_gradient_norms(
+            lambda hs, W, dh_T: sweep(hs, W, dh_T).astype(np.float32)
+        )
+        is False
+    )
     assert "float64" in capsys.readouterr().out
 
 
 # ------------------------------------------------------ clipping by global norm
 
+
 def clip_ok(grads, max_norm):
-    total = np.sqrt(sum((g ** 2).sum() for g in grads))
+    total = np.sqrt(sum((g**2).sum() for g in grads))
     return [g * min(1.0, max_norm / total) for g in grads]
 
 
 def clip_ok_eps(grads, max_norm):
     """As torch.nn.utils.clip_grad_norm_ and rnnbook.clip write it (eps = 1e-6)."""
-    total = np.sqrt(sum((g ** 2).sum() for g in grads))
+    total = np.sqrt(sum((g**2).sum() for g in grads))
     factor = min(1.0, max_norm / (total + 1e-6))
     return [g * factor for g in grads]
 
@@ -114,12 +134,12 @@ def clip_value(grads, max_norm):
 
 
 def clip_always(grads, max_norm):
-    total = np.sqrt(sum((g ** 2).sum() for g in grads))
+    total = np.sqrt(sum((g**2).sum() for g in grads))
     return [g * (max_norm / total) for g in grads]
 
 
 def clip_in_place(grads, max_norm):
-    total = np.sqrt(sum((g ** 2).sum() for g in grads))
+    total = np.sqrt(sum((g**2).sum() for g in grads))
     for g in grads:
         g *= min(1.0, max_norm / total)
     return grads
@@ -131,12 +151,15 @@ def test_clip_grader_accepts_correct(fn, capsys):
     assert "correct" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("fn, hint", [
-    (clip_per_array, "its own norm"),
-    (clip_value, "clipping by value"),
-    (clip_always, "left as it is"),
-    (clip_in_place, "modified"),
-])
+@pytest.mark.parametrize(
+    "fn, hint",
+    [
+        (clip_per_array, "its own norm"),
+        (clip_value, "clipping by value"),
+        (clip_always, "left as it is"),
+        (clip_in_place, "modified"),
+    ],
+)
 def test_clip_grader_rejects_wrong(fn, hint, capsys):
     assert check_clip_by_global_norm(fn) is False
     out = capsys.readouterr().out
@@ -162,27 +185,46 @@ def test_clip_grader_rejects_without_raising(capsys):
 
 # ------------------------------------------------------ the chapter's solutions
 
+
 def _solution_cells(label: str) -> list[str]:
     """The code cells between ``{solution-start} label`` and the next ``{solution-end}``."""
     cells = json.loads(NOTEBOOK.read_text())["cells"]
-    start = [i for i, c in enumerate(cells) if c["cell_type"] == "markdown"
-             and re.search(r"\{solution-start\} " + re.escape(label) + r"\b", "".join(c["source"]))]
+    start = [
+        i
+        for i, c in enumerate(cells)
+        if c["cell_type"] == "markdown"
+        and re.search(
+            r"\{solution-start\} " + re.escape(label) + r"\b",
+            "".join(c["source"]),
+        )
+    ]
     assert len(start) == 1, f"no gated solution for {label} in the chapter"
     code = []
-    for c in cells[start[0] + 1:]:
-        if c["cell_type"] == "markdown" and "{solution-end}" in "".join(c["source"]):
+    for c in cells[start[0] + 1 :]:
+        if c["cell_type"] == "markdown" and "{solution-end}" in "".join(
+            c["source"]
+        ):
             return code
         if c["cell_type"] == "code":
             code.append("".join(c["source"]))
     raise AssertionError(f"the solution of {label} has no solution-end")
 
 
-@pytest.mark.parametrize("label, name, check", [
-    ("ex-vg-1", "solution_gradient_through_time", check_gradient_norms),
-    ("ex-vg-2", "solution_clip_by_global_norm", check_clip_by_global_norm),
-])
+@pytest.mark.parametrize(
+    "label, name, check",
+    [
+        ("ex-vg-1", "solution_gradient_through_time", check_gradient_norms),
+        ("ex-vg-2", "solution_clip_by_global_norm", check_clip_by_global_norm),
+    ],
+)
 def test_chapter_solutions_pass_their_graders(label, name, check):
     """The solution's first code cell defines the function and asserts that the grader passes it."""
-    namespace = {"S": 0, "np": np, check.__name__: check}  # S: the chapter's effective seed
-    exec(_solution_cells(label)[0], namespace)  # noqa: S102 - our own chapter's code
+    namespace = {
+        "S": 0,
+        "np": np,
+        check.__name__: check,
+    }  # S: the chapter's effective seed
+    exec(
+        _solution_cells(label)[0], namespace
+    )  # noqa: S102 - our own chapter's code
     assert check(namespace[name]) is True

@@ -5,7 +5,6 @@ state) or got back from it (the output, the new state) must not change what
 the backward pass computes; and a backward pass can be run twice.
 """
 
-
 import numpy as np
 import pytest
 
@@ -25,7 +24,11 @@ def _arrays(obj):
 
 
 def _copy(obj):
-    return tuple(_copy(o) for o in obj) if isinstance(obj, tuple) else np.copy(obj)
+    return (
+        tuple(_copy(o) for o in obj)
+        if isinstance(obj, tuple)
+        else np.copy(obj)
+    )
 
 
 def _scribble(obj):
@@ -38,7 +41,7 @@ def _assert_same(got, want):
     assert len(got_a) == len(want_a)
     for g, w in zip(got_a, want_a):
         np.testing.assert_array_equal(g, w)
-    if isinstance(want, tuple) and isinstance(want[-1], dict):   # grads
+    if isinstance(want, tuple) and isinstance(want[-1], dict):  # grads
         for k in want[-1]:
             np.testing.assert_array_equal(got[-1][k], want[-1][k])
 
@@ -50,7 +53,11 @@ def _problem(kind, step):
         x, state = prob["x"][0].copy(), prob["state0"]
         dstate = prob["dstate_T"]
     else:
-        x, state, dstate = prob["x"], prob["state0"], (prob["dy"], prob["dstate_T"])
+        x, state, dstate = (
+            prob["x"],
+            prob["state0"],
+            (prob["dy"], prob["dstate_T"]),
+        )
     return params, x, state, dstate
 
 
@@ -69,27 +76,35 @@ def test_editing_inputs_and_outputs_in_place_leaves_backward_alone(kind, step):
     x2, state2 = x.copy(), _copy(state)
     out2 = forward(x2, state2, params)
     cache = out2[-1]
-    for a in _arrays(out2[:-1]):                 # nothing handed out is in the cache
+    for a in _arrays(out2[:-1]):  # nothing handed out is in the cache
         for key, value in cache.items():
             if isinstance(value, np.ndarray):
-                assert not np.shares_memory(a, value), f"output shares memory with cache[{key!r}]"
+                assert not np.shares_memory(
+                    a, value
+                ), f"output shares memory with cache[{key!r}]"
     _scribble(x2)
     _scribble(state2)
     _scribble(out2[:-1])
     got = backward(*_copy(upstream), cache)
     _assert_same(got, want)
-    _assert_same(backward(*_copy(upstream), cache), want)   # twice: the cache is not consumed
+    _assert_same(
+        backward(*_copy(upstream), cache), want
+    )  # twice: the cache is not consumed
 
 
 @pytest.mark.parametrize("step", [True, False], ids=["cell", "sequence"])
 @pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize("present, missing", [("bias_ih", "bias_hh"), ("bias_hh", "bias_ih")])
+@pytest.mark.parametrize(
+    "present, missing", [("bias_ih", "bias_hh"), ("bias_hh", "bias_ih")]
+)
 def test_one_bias_of_two_is_refused(kind, step, present, missing):
     fwd, _, cell_fwd, _ = oracle.numpy_api(kind)
     forward = cell_fwd if step else fwd
     params, x, state, _ = _problem(kind, step)
     del params[missing]
-    with pytest.raises(ValueError, match=f"'{missing}'.*both biases or neither"):
+    with pytest.raises(
+        ValueError, match=f"'{missing}'.*both biases or neither"
+    ):
         forward(x, state, params)
 
 

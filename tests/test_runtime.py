@@ -39,7 +39,9 @@ def test_seed_offset_is_added_and_returned(monkeypatch, capsys):
 
 def test_bad_seed_offset_is_explained(monkeypatch):
     monkeypatch.setenv("RNNBOOK_SEED", "one")
-    with pytest.raises(ValueError, match="RNNBOOK_SEED must be a non-negative integer"):
+    with pytest.raises(
+        ValueError, match="RNNBOOK_SEED must be a non-negative integer"
+    ):
         runtime.seed_offset()
 
 
@@ -49,7 +51,9 @@ def test_onednn_switch(monkeypatch):
     monkeypatch.setenv("RNNBOOK_ONEDNN", "0")
     try:
         info = runtime.setup()
-        assert info["onednn"] is False and torch.backends.mkldnn.enabled is False
+        assert (
+            info["onednn"] is False and torch.backends.mkldnn.enabled is False
+        )
     finally:
         monkeypatch.delenv("RNNBOOK_ONEDNN")
         runtime.setup()
@@ -66,7 +70,9 @@ def test_claim_checks_bounds_and_records(tmp_path, monkeypatch):
 
     path = tmp_path / "claims.jsonl"
     monkeypatch.setenv("RNNBOOK_CLAIMS", str(path))
-    assert runtime.claim("ch/acc", [0.9, 0.95], above=0.8) == pytest.approx(0.1)
+    assert runtime.claim("ch/acc", [0.9, 0.95], above=0.8) == pytest.approx(
+        0.1
+    )
     with pytest.raises(AssertionError, match="ch/acc2.*above 0.8"):
         runtime.claim("ch/acc2", [0.9, 0.7], above=0.8)
     with pytest.raises(AssertionError):
@@ -76,8 +82,17 @@ def test_claim_checks_bounds_and_records(tmp_path, monkeypatch):
     with pytest.raises(ValueError, match="give a bound"):
         runtime.claim("ch/nobound", 0.5)
     rows = [json.loads(line) for line in path.read_text().splitlines()]
-    assert [r["name"] for r in rows] == ["ch/acc", "ch/acc2", "ch/nan", "ch/between"]
-    assert rows[1]["value"] == [0.9, 0.7] and rows[1]["margin"] < 0 and rows[2]["margin"] is None
+    assert [r["name"] for r in rows] == [
+        "ch/acc",
+        "ch/acc2",
+        "ch/nan",
+        "ch/between",
+    ]
+    assert (
+        rows[1]["value"] == [0.9, 0.7]
+        and rows[1]["margin"] < 0
+        and rows[2]["margin"] is None
+    )
 
 
 def test_robust_report_marks_failures(tmp_path, monkeypatch):
@@ -90,9 +105,14 @@ def test_robust_report_marks_failures(tmp_path, monkeypatch):
     with pytest.raises(AssertionError):
         runtime.claim("ch/bad", 0.1, above=0.5)
     spec = importlib.util.spec_from_file_location(
-        "robust_report", Path(__file__).resolve().parents[1] / "tools" / "robust_report.py")
+        "robust_report",
+        Path(__file__).resolve().parents[1] / "tools" / "robust_report.py",
+    )
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     text = mod.report(mod.load([str(path)]))
     assert "ch: 2 training-outcome claim(s)" in text
-    assert "ch/bad: > 0.5; values 0.1 to 0.1" in text and text.count("FAILED") == 1
+    assert (
+        "ch/bad: > 0.5; values 0.1 to 0.1" in text
+        and text.count("FAILED") == 1
+    )

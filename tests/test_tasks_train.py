@@ -51,8 +51,15 @@ def test_fit_learns_short_recall_and_repeats():
     def run():
         torch.manual_seed(0)
         model = SequenceClassifier("gru", 5, 16, 4)
-        return fit(model, lambda b, g: tasks.delayed_recall(b, 3, generator=g),
-                   steps=100, lr=2e-2, eval_every=50, eval_size=256, progress=False)
+        return fit(
+            model,
+            lambda b, g: tasks.delayed_recall(b, 3, generator=g),
+            steps=100,
+            lr=2e-2,
+            eval_every=50,
+            eval_size=256,
+            progress=False,
+        )
 
     h1, h2 = run(), run()
     assert h1.final_metric > 0.95, h1.eval_metric
@@ -62,9 +69,19 @@ def test_fit_learns_short_recall_and_repeats():
 def test_fit_regression_beats_baseline():
     torch.manual_seed(0)
     model = SequenceClassifier("lstm", 2, 16, 1)
-    hist = fit(model, lambda b, g: tasks.adding_problem(b, 6, generator=g), steps=200,
-               lr=1e-2, task="regression", eval_every=100, eval_size=256, progress=False)
-    assert hist.final_eval_loss < 0.5 * tasks.ADDING_BASELINE_MSE, hist.eval_loss
+    hist = fit(
+        model,
+        lambda b, g: tasks.adding_problem(b, 6, generator=g),
+        steps=200,
+        lr=1e-2,
+        task="regression",
+        eval_every=100,
+        eval_size=256,
+        progress=False,
+    )
+    assert (
+        hist.final_eval_loss < 0.5 * tasks.ADDING_BASELINE_MSE
+    ), hist.eval_loss
 
 
 def test_bidirectional_classifier_reads_both_final_states():
@@ -81,7 +98,11 @@ def test_bidirectional_classifier_reads_both_final_states():
 def test_fit_rejects_empty_runs():
     model = SequenceClassifier("rnn", 5, 4, 4)
     make = lambda b, g: delayed_recall(b, 2, generator=g)  # noqa: E731
-    for bad in ({"steps": 0}, {"steps": 3, "eval_every": 0}, {"steps": 3, "batch_size": 0}):
+    for bad in (
+        {"steps": 0},
+        {"steps": 3, "eval_every": 0},
+        {"steps": 3, "batch_size": 0},
+    ):
         with pytest.raises(ValueError, match="must be a positive integer"):
             fit(model, make, progress=False, **bad)
 
@@ -92,11 +113,13 @@ def test_fit_trains_in_training_mode_with_seeded_dropout():
     def run(noise_before, mode):
         torch.manual_seed(0)
         model = SequenceClassifier("lstm", 5, 8, 4, num_layers=2, dropout=0.5)
-        model.train(mode)                  # fit must train in training mode either way
-        torch.rand(noise_before)           # other draws before fit must not matter
+        model.train(mode)  # fit must train in training mode either way
+        torch.rand(noise_before)  # other draws before fit must not matter
         hist = fit(model, make, steps=4, eval_every=4, seed=3, progress=False)
         return hist.loss, torch.rand(1)
 
     (a, after_a), (b, after_b) = run(1, False), run(7, True)
-    assert a == b                          # training mode, and masks from seed=3 alone
-    assert not torch.equal(after_a, after_b)   # the caller's generator is restored
+    assert a == b  # training mode, and masks from seed=3 alone
+    assert not torch.equal(
+        after_a, after_b
+    )  # the caller's generator is restored

@@ -34,7 +34,9 @@ def pair(kind, seed=0, **kw):
 
 def random_state(kind, n, batch=B, seed=1):
     g = torch.Generator().manual_seed(seed)
-    r = lambda: torch.randn(n, batch, H, dtype=torch.float64, generator=g)  # noqa: E731
+    r = lambda: torch.randn(
+        n, batch, H, dtype=torch.float64, generator=g
+    )  # noqa: E731
     return (r(), r()) if kind == "lstm" else r()
 
 
@@ -45,13 +47,23 @@ def flat_state(kind, s):
 def run_and_grad(kind, module, x, state):
     """Forward, then backward of a random linear functional of every output."""
     x = x.clone().requires_grad_(True)
-    state = None if state is None else [s.clone().requires_grad_(True)
-                                        for s in flat_state(kind, state)]
-    hx = None if state is None else (tuple(state) if kind == "lstm" else state[0])
+    state = (
+        None
+        if state is None
+        else [s.clone().requires_grad_(True) for s in flat_state(kind, state)]
+    )
+    hx = (
+        None
+        if state is None
+        else (tuple(state) if kind == "lstm" else state[0])
+    )
     y, s_n = module(x, hx)
     outs = [y] + flat_state(kind, s_n)
     g = torch.Generator().manual_seed(7)
-    loss = sum((o * torch.randn(o.shape, dtype=o.dtype, generator=g)).sum() for o in outs)
+    loss = sum(
+        (o * torch.randn(o.shape, dtype=o.dtype, generator=g)).sum()
+        for o in outs
+    )
     loss.backward()
     grads = {n: p.grad for n, p in module.named_parameters()}
     grads["input"] = x.grad
@@ -69,35 +81,59 @@ def assert_same(kind, ours, ref, x, state):
         torch.testing.assert_close(a, b, **TOL)
     assert g1.keys() == g2.keys()
     for name in g2:
-        torch.testing.assert_close(g1[name], g2[name], **TOL, msg=lambda m: f"{name}: {m}")
+        torch.testing.assert_close(
+            g1[name], g2[name], **TOL, msg=lambda m: f"{name}: {m}"
+        )
 
 
-CONFIGS = list(itertools.product((1, 2, 3), (False, True), (False, True), (False, True)))
+CONFIGS = list(
+    itertools.product((1, 2, 3), (False, True), (False, True), (False, True))
+)
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
-@pytest.mark.parametrize("layers,bidirectional,batch_first,with_state", CONFIGS)
-def test_matches_torch_nn(kind, layers, bidirectional, batch_first, with_state):
-    ours, ref = pair(kind, num_layers=layers, bidirectional=bidirectional,
-                     batch_first=batch_first)
-    x = torch.randn((B, T, D) if batch_first else (T, B, D), dtype=torch.float64)
-    state = random_state(kind, layers * (2 if bidirectional else 1)) if with_state else None
+@pytest.mark.parametrize(
+    "layers,bidirectional,batch_first,with_state", CONFIGS
+)
+def test_matches_torch_nn(
+    kind, layers, bidirectional, batch_first, with_state
+):
+    ours, ref = pair(
+        kind,
+        num_layers=layers,
+        bidirectional=bidirectional,
+        batch_first=batch_first,
+    )
+    x = torch.randn(
+        (B, T, D) if batch_first else (T, B, D), dtype=torch.float64
+    )
+    state = (
+        random_state(kind, layers * (2 if bidirectional else 1))
+        if with_state
+        else None
+    )
     assert_same(kind, ours, ref, x, state)
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
 @pytest.mark.parametrize("bidirectional", [False, True])
 def test_no_bias(kind, bidirectional):
-    ours, ref = pair(kind, num_layers=2, bias=False, bidirectional=bidirectional)
+    ours, ref = pair(
+        kind, num_layers=2, bias=False, bidirectional=bidirectional
+    )
     assert not any("bias" in n for n, _ in ours.named_parameters())
     x = torch.randn(T, B, D, dtype=torch.float64)
-    assert_same(kind, ours, ref, x, random_state(kind, 4 if bidirectional else 2))
+    assert_same(
+        kind, ours, ref, x, random_state(kind, 4 if bidirectional else 2)
+    )
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
 @pytest.mark.parametrize("batch_first", [False, True])
 def test_unbatched_input(kind, batch_first):
-    ours, ref = pair(kind, num_layers=2, bidirectional=True, batch_first=batch_first)
+    ours, ref = pair(
+        kind, num_layers=2, bidirectional=True, batch_first=batch_first
+    )
     x = torch.randn(T, D, dtype=torch.float64)
     s = random_state(kind, 4, batch=1)
     s = tuple(t[:, 0] for t in s) if kind == "lstm" else s[:, 0]
@@ -149,7 +185,9 @@ def test_dropout_only_between_layers(kind):
         y, s_n = ours(x, state)
         ours.eval()
         y_eval, s_eval = ours(x, state)
-    first, second = [s[0] for s in flat_state(kind, s_n)], [s[1] for s in flat_state(kind, s_n)]
+    first, second = [s[0] for s in flat_state(kind, s_n)], [
+        s[1] for s in flat_state(kind, s_n)
+    ]
     # Layer 0 sees the undropped input: its final state is as in eval mode.
     for a, b in zip(first, [s[0] for s in flat_state(kind, s_eval)]):
         torch.testing.assert_close(a, b, **TOL)
@@ -157,12 +195,19 @@ def test_dropout_only_between_layers(kind):
     assert (y != 0).float().mean() > 0.9
     # ... and layer 1 saw an all-zero input: compare with a 1-layer model on zeros.
     one = KINDS[kind][0](H, H, dtype=torch.float64, **KINDS[kind][2])
-    one.load_state_dict({k.replace("_l1", "_l0"): v for k, v in ours.state_dict().items()
-                         if "_l1" in k})
+    one.load_state_dict(
+        {
+            k.replace("_l1", "_l0"): v
+            for k, v in ours.state_dict().items()
+            if "_l1" in k
+        }
+    )
     s1 = [s[1:2] for s in flat_state(kind, state)]
     with torch.no_grad():
-        y1, s1_n = one(torch.zeros(T, B, H, dtype=torch.float64),
-                       tuple(s1) if kind == "lstm" else s1[0])
+        y1, s1_n = one(
+            torch.zeros(T, B, H, dtype=torch.float64),
+            tuple(s1) if kind == "lstm" else s1[0],
+        )
     torch.testing.assert_close(y, y1, **TOL)
     for a, b in zip(second, flat_state(kind, s1_n)):
         torch.testing.assert_close(a, b[0], **TOL)
@@ -176,8 +221,8 @@ def test_dropout_statistics_and_modes():
         a, b = ours(x)[0], ours(x)[0]
         ours.eval()
         c, d = ours(x)[0], ours(x)[0]
-    assert not torch.allclose(a, b)          # random in training mode
-    assert torch.equal(c, d)                 # deterministic in eval mode
+    assert not torch.allclose(a, b)  # random in training mode
+    assert torch.equal(c, d)  # deterministic in eval mode
     with pytest.warns(UserWarning):
         rt.GRU(D, H, num_layers=1, dropout=0.3)
 
@@ -187,13 +232,21 @@ def test_dropout_statistics_and_modes():
 @pytest.mark.parametrize("bias", [True, False])
 def test_state_dict_both_ways(kind, bias):
     ours_cls, ref_cls, extra = KINDS[kind]
-    kw = dict(num_layers=2, bidirectional=True, bias=bias, dtype=torch.float64, **extra)
+    kw = dict(
+        num_layers=2,
+        bidirectional=True,
+        bias=bias,
+        dtype=torch.float64,
+        **extra,
+    )
     torch.manual_seed(3)
     ours, ref = ours_cls(D, H, **kw), ref_cls(D, H, **kw)
     sd_o, sd_r = ours.state_dict(), ref.state_dict()
-    assert list(sd_o) == list(sd_r)                                  # names, in order
+    assert list(sd_o) == list(sd_r)  # names, in order
     assert [v.shape for v in sd_o.values()] == [v.shape for v in sd_r.values()]
-    assert [n for n, _ in ours.named_parameters()] == [n for n, _ in ref.named_parameters()]
+    assert [n for n, _ in ours.named_parameters()] == [
+        n for n, _ in ref.named_parameters()
+    ]
     x = torch.randn(T, B, D, dtype=torch.float64)
     # ours -> torch.nn
     ref.load_state_dict(sd_o)
@@ -216,20 +269,27 @@ def test_initialisation(kind):
     flat = torch.cat([p.detach().flatten() for p in ours.parameters()])
     assert flat.abs().max() <= bound
     assert flat.min() < -0.95 * bound and flat.max() > 0.95 * bound
-    assert abs(flat.std().item() - bound / math.sqrt(3)) < 0.05 * bound   # uniform
+    assert (
+        abs(flat.std().item() - bound / math.sqrt(3)) < 0.05 * bound
+    )  # uniform
     # Same draws in the same order as torch.nn.
-    for (n1, p1), (n2, p2) in zip(ours.named_parameters(), ref.named_parameters()):
+    for (n1, p1), (n2, p2) in zip(
+        ours.named_parameters(), ref.named_parameters()
+    ):
         assert n1 == n2 and torch.equal(p1, p2)
-    assert all(p.dtype == torch.float64 for p in
-               ours_cls(D, H, dtype=torch.float64, **extra).parameters())
+    assert all(
+        p.dtype == torch.float64
+        for p in ours_cls(D, H, dtype=torch.float64, **extra).parameters()
+    )
 
 
 def test_repr_and_all_weights():
     m = rt.LSTM(D, H, num_layers=2, bidirectional=True, batch_first=True)
     r = torch.nn.LSTM(D, H, num_layers=2, bidirectional=True, batch_first=True)
     assert repr(m).split("(", 1)[1] == repr(r).split("(", 1)[1]
-    assert [[p.shape for p in ps] for ps in m.all_weights] == \
-        [[p.shape for p in ps] for ps in r.all_weights]
+    assert [[p.shape for p in ps] for ps in m.all_weights] == [
+        [p.shape for p in ps] for ps in r.all_weights
+    ]
     assert "nonlinearity=relu" in repr(rt.RNN(D, H, nonlinearity="relu"))
     m.flatten_parameters()
 
@@ -264,17 +324,27 @@ def test_validation_like_torch_nn():
     with pytest.raises(ValueError):
         m(torch.randn(T, B, D, dtype=torch.float64))
     with pytest.raises(TypeError):
-        m(torch.randn(T, B, D), torch.zeros(2, B, H))          # LSTM wants (h_0, c_0)
+        m(torch.randn(T, B, D), torch.zeros(2, B, H))  # LSTM wants (h_0, c_0)
 
 
 # ------------------------------------------------------------------- from the equations
-_FUSED = ("rnn_tanh", "rnn_relu", "lstm", "gru", "_cell", "mkldnn_rnn", "_thnn_fused",
-          "cudnn_rnn")
+_FUSED = (
+    "rnn_tanh",
+    "rnn_relu",
+    "lstm",
+    "gru",
+    "_cell",
+    "mkldnn_rnn",
+    "_thnn_fused",
+    "cudnn_rnn",
+)
 
 
 def _ops(fn):
     """Names of the operators (at every level, composite ones included) fn runs."""
-    with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
+    with torch.profiler.profile(
+        activities=[torch.profiler.ProfilerActivity.CPU]
+    ) as prof:
         fn()
     return {e.name for e in prof.events()}
 
@@ -292,26 +362,45 @@ def test_no_fused_rnn_kernels(kind):
 
     ops = _ops(both)
     assert "aten::addmm" in ops
-    assert not [op for op in ops if op.startswith("aten::") and any(f in op for f in _FUSED)]
+    assert not [
+        op
+        for op in ops
+        if op.startswith("aten::") and any(f in op for f in _FUSED)
+    ]
     # The check does see torch.nn's kernels.
     assert [op for op in _ops(lambda: ref(x)) if any(f in op for f in _FUSED)]
 
 
 # ------------------------------------------------------------------- empty batches
 @pytest.mark.parametrize("kind", list(KINDS))
-@pytest.mark.parametrize("layers,bidirectional,batch_first,with_state",
-                         [(1, False, False, False), (2, True, True, True),
-                          (2, False, True, False), (1, True, False, True)])
-def test_empty_batch_like_torch_nn(kind, layers, bidirectional, batch_first, with_state):
+@pytest.mark.parametrize(
+    "layers,bidirectional,batch_first,with_state",
+    [
+        (1, False, False, False),
+        (2, True, True, True),
+        (2, False, True, False),
+        (1, True, False, True),
+    ],
+)
+def test_empty_batch_like_torch_nn(
+    kind, layers, bidirectional, batch_first, with_state
+):
     """B = 0 gives empty outputs and states of the right shapes, as torch.nn does."""
-    ours, ref = pair(kind, num_layers=layers, bidirectional=bidirectional,
-                     batch_first=batch_first)
-    x = torch.randn(0, T, D, dtype=torch.float64) if batch_first else \
-        torch.randn(T, 0, D, dtype=torch.float64)
+    ours, ref = pair(
+        kind,
+        num_layers=layers,
+        bidirectional=bidirectional,
+        batch_first=batch_first,
+    )
+    x = (
+        torch.randn(0, T, D, dtype=torch.float64)
+        if batch_first
+        else torch.randn(T, 0, D, dtype=torch.float64)
+    )
     n = layers * (2 if bidirectional else 1)
     state = random_state(kind, n, batch=0) if with_state else None
     assert_same(kind, ours, ref, x, state)
-    with torch.no_grad():                                      # the in-place path too
+    with torch.no_grad():  # the in-place path too
         y, _ = ours(x)
     assert y.shape == ref(x)[0].shape
 
@@ -322,23 +411,42 @@ def test_empty_sequence_refused_like_torch_nn(kind):
     x = torch.randn(0, B, D, dtype=torch.float64)
     with pytest.raises(RuntimeError, match="sequence length"):
         ref(x)
-    with pytest.raises(RuntimeError, match="Expected sequence length to be larger than 0"):
+    with pytest.raises(
+        RuntimeError, match="Expected sequence length to be larger than 0"
+    ):
         ours(x)
 
 
 # ------------------------------------------------------------------- argument types
 BAD_ARGS = [
-    dict(bidirectional="yes"), dict(bidirectional=1), dict(bidirectional=None),
-    dict(batch_first=1), dict(batch_first="no"), dict(bias=None), dict(bias=1),
-    dict(num_layers=0), dict(num_layers=-1), dict(num_layers=1.5), dict(num_layers="2"),
+    dict(bidirectional="yes"),
+    dict(bidirectional=1),
+    dict(bidirectional=None),
+    dict(batch_first=1),
+    dict(batch_first="no"),
+    dict(bias=None),
+    dict(bias=1),
+    dict(num_layers=0),
+    dict(num_layers=-1),
+    dict(num_layers=1.5),
+    dict(num_layers="2"),
     dict(num_layers=True),
-    dict(dropout=1.5), dict(dropout=-0.1), dict(dropout="0.1"), dict(dropout=True),
-    dict(input_size=4.0), dict(hidden_size=0), dict(hidden_size="6"),
+    dict(dropout=1.5),
+    dict(dropout=-0.1),
+    dict(dropout="0.1"),
+    dict(dropout=True),
+    dict(input_size=4.0),
+    dict(hidden_size=0),
+    dict(hidden_size="6"),
 ]
 
 
-@pytest.mark.parametrize("bad", BAD_ARGS, ids=lambda d: "{}={!r}".format(*next(iter(d.items()))))
-@pytest.mark.parametrize("cls", [rt.RNN, rt.LSTM, rt.GRU], ids=lambda c: c.__name__)
+@pytest.mark.parametrize(
+    "bad", BAD_ARGS, ids=lambda d: "{}={!r}".format(*next(iter(d.items())))
+)
+@pytest.mark.parametrize(
+    "cls", [rt.RNN, rt.LSTM, rt.GRU], ids=lambda c: c.__name__
+)
 def test_constructor_arguments_checked_like_torch_nn(cls, bad):
     """Wrong types and values are refused at construction, naming the argument.
 
@@ -352,36 +460,62 @@ def test_constructor_arguments_checked_like_torch_nn(cls, bad):
         getattr(torch.nn, cls.__name__)(**kw)
     except (TypeError, ValueError) as ref:
         assert type(ours.value) is type(ref), (ours.value, ref)
-        if next(iter(bad)) in str(ref):                       # torch.nn's own wording
+        if next(iter(bad)) in str(ref):  # torch.nn's own wording
             assert str(ours.value) == str(ref)
 
 
 def test_valid_arguments_still_accepted():
-    for kw in (dict(dropout=0), dict(dropout=1, num_layers=2), dict(dropout=0.25, num_layers=2),
-               dict(num_layers=3, bidirectional=True, batch_first=True, bias=False)):
+    for kw in (
+        dict(dropout=0),
+        dict(dropout=1, num_layers=2),
+        dict(dropout=0.25, num_layers=2),
+        dict(num_layers=3, bidirectional=True, batch_first=True, bias=False),
+    ):
         rt.GRU(D, H, **kw)
 
 
-P = 4   # projection size, < H
+P = 4  # projection size, < H
 
 
-@pytest.mark.parametrize("layers,bidirectional,batch_first,with_state",
-                         list(itertools.product((1, 2), (False, True), (False, True), (False, True))))
+@pytest.mark.parametrize(
+    "layers,bidirectional,batch_first,with_state",
+    list(
+        itertools.product((1, 2), (False, True), (False, True), (False, True))
+    ),
+)
 @pytest.mark.parametrize("bias", [True, False])
-def test_lstm_projection_matches_torch_nn(layers, bidirectional, batch_first, with_state, bias):
+def test_lstm_projection_matches_torch_nn(
+    layers, bidirectional, batch_first, with_state, bias
+):
     """proj_size > 0 (Sak et al. 2014): h_t = W_hr (o_t ⊙ tanh c_t), as torch.nn.LSTM."""
-    ours, ref = pair("lstm", num_layers=layers, bidirectional=bidirectional,
-                     batch_first=batch_first, bias=bias, proj_size=P)
+    ours, ref = pair(
+        "lstm",
+        num_layers=layers,
+        bidirectional=bidirectional,
+        batch_first=batch_first,
+        bias=bias,
+        proj_size=P,
+    )
     assert list(ours.state_dict()) == list(ref.state_dict())
-    assert all(ours.state_dict()[k].shape == v.shape for k, v in ref.state_dict().items())
-    assert ours.weight_hr_l0.shape == (P, H) and ours.weight_hh_l0.shape == (4 * H, P)
-    x = torch.randn((B, T, D) if batch_first else (T, B, D), dtype=torch.float64)
+    assert all(
+        ours.state_dict()[k].shape == v.shape
+        for k, v in ref.state_dict().items()
+    )
+    assert ours.weight_hr_l0.shape == (P, H) and ours.weight_hh_l0.shape == (
+        4 * H,
+        P,
+    )
+    x = torch.randn(
+        (B, T, D) if batch_first else (T, B, D), dtype=torch.float64
+    )
     state = None
     if with_state:
         n = layers * (2 if bidirectional else 1)
         g = torch.Generator().manual_seed(3)
-        state = (torch.randn(n, B, P, dtype=torch.float64, generator=g),
-                 torch.randn(n, B, H, dtype=torch.float64, generator=g))
+        state = (
+            torch.randn(n, B, P, dtype=torch.float64, generator=g),
+            torch.randn(n, B, H, dtype=torch.float64, generator=g),
+        )
     assert_same("lstm", ours, ref, x, state)
     y, (h_n, c_n) = ours(x)
     assert y.shape[-1] == P * (2 if bidirectional else 1)
@@ -398,10 +532,14 @@ def test_lstm_projection_same_init_and_bad_state():
     assert "proj_size=4" in repr(ours)
     x = torch.randn(T, B, D)
     with pytest.raises(RuntimeError, match="Expected hidden size"):
-        ours(x, (torch.zeros(2, B, H), torch.zeros(2, B, H)))      # h must have P features
+        ours(
+            x, (torch.zeros(2, B, H), torch.zeros(2, B, H))
+        )  # h must have P features
 
 
-def _packed_same(kind, ours, ref, lengths, enforce_sorted, with_state, batch_first, seed=0):
+def _packed_same(
+    kind, ours, ref, lengths, enforce_sorted, with_state, batch_first, seed=0
+):
     """Outputs, final states and every gradient of a packed batch, ours against torch.nn."""
     from torch.nn.utils.rnn import pack_padded_sequence
 
@@ -416,19 +554,32 @@ def _packed_same(kind, ours, ref, lengths, enforce_sorted, with_state, batch_fir
     if with_state:
         state = [torch.randn(n, Bp, h_size, dtype=torch.float64, generator=g)]
         if kind == "lstm":
-            state.append(torch.randn(n, Bp, H, dtype=torch.float64, generator=g))
+            state.append(
+                torch.randn(n, Bp, H, dtype=torch.float64, generator=g)
+            )
     results = []
     for module in (ours, ref):
         xi = x.clone().requires_grad_(True)
-        si = None if state is None else [s.clone().requires_grad_(True) for s in state]
-        packed = pack_padded_sequence(xi, torch.tensor(lengths), batch_first=batch_first,
-                                      enforce_sorted=enforce_sorted)
+        si = (
+            None
+            if state is None
+            else [s.clone().requires_grad_(True) for s in state]
+        )
+        packed = pack_padded_sequence(
+            xi,
+            torch.tensor(lengths),
+            batch_first=batch_first,
+            enforce_sorted=enforce_sorted,
+        )
         hx = None if si is None else (tuple(si) if kind == "lstm" else si[0])
         out, s_n = module(packed, hx)
         assert isinstance(out, torch.nn.utils.rnn.PackedSequence)
         outs = [out.data] + (list(s_n) if kind == "lstm" else [s_n])
         gg = torch.Generator().manual_seed(11)
-        loss = sum((o * torch.randn(o.shape, dtype=o.dtype, generator=gg)).sum() for o in outs)
+        loss = sum(
+            (o * torch.randn(o.shape, dtype=o.dtype, generator=gg)).sum()
+            for o in outs
+        )
         module.zero_grad()
         loss.backward()
         grads = {name: p.grad.clone() for name, p in module.named_parameters()}
@@ -445,21 +596,42 @@ def _packed_same(kind, ours, ref, lengths, enforce_sorted, with_state, batch_fir
         torch.testing.assert_close(a, b, **TOL)
     assert g1.keys() == g2.keys()
     for name in g2:
-        torch.testing.assert_close(g1[name], g2[name], **TOL, msg=lambda m: f"{name}: {m}")
+        torch.testing.assert_close(
+            g1[name], g2[name], **TOL, msg=lambda m: f"{name}: {m}"
+        )
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
-@pytest.mark.parametrize("layers,bidirectional", [(1, False), (1, True), (2, True)])
-@pytest.mark.parametrize("enforce_sorted,lengths", [(True, [5, 4, 4, 2, 1]),
-                                                    (False, [2, 5, 1, 4, 4])])
+@pytest.mark.parametrize(
+    "layers,bidirectional", [(1, False), (1, True), (2, True)]
+)
+@pytest.mark.parametrize(
+    "enforce_sorted,lengths",
+    [(True, [5, 4, 4, 2, 1]), (False, [2, 5, 1, 4, 4])],
+)
 @pytest.mark.parametrize("with_state", [False, True])
 @pytest.mark.parametrize("batch_first", [False, True])
-def test_packed_sequences_like_torch_nn(kind, layers, bidirectional, enforce_sorted, lengths,
-                                        with_state, batch_first):
+def test_packed_sequences_like_torch_nn(
+    kind,
+    layers,
+    bidirectional,
+    enforce_sorted,
+    lengths,
+    with_state,
+    batch_first,
+):
     """A PackedSequence goes in and out as with torch.nn: a sequence that has ended keeps
-    its state (h_n is after its own last element; the reverse direction starts there)."""
-    ours, ref = pair(kind, num_layers=layers, bidirectional=bidirectional, batch_first=batch_first)
-    _packed_same(kind, ours, ref, lengths, enforce_sorted, with_state, batch_first)
+    its state (h_n is after its own last element; the reverse direction starts there).
+    """
+    ours, ref = pair(
+        kind,
+        num_layers=layers,
+        bidirectional=bidirectional,
+        batch_first=batch_first,
+    )
+    _packed_same(
+        kind, ours, ref, lengths, enforce_sorted, with_state, batch_first
+    )
 
 
 def test_packed_lstm_with_projection():

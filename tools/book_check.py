@@ -27,26 +27,44 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def main(build_dir: str = "_build/check") -> int:
-    if subprocess.call([sys.executable, str(ROOT / "tools" / "vendor_static.py")]) != 0:
+    if (
+        subprocess.call(
+            [sys.executable, str(ROOT / "tools" / "vendor_static.py")]
+        )
+        != 0
+    ):
         return 1
     out = ROOT / build_dir
     out.mkdir(parents=True, exist_ok=True)
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     config["execute"]["execute_notebooks"] = "off"
     sphinx_config = config.setdefault("sphinx", {}).setdefault("config", {})
-    sphinx_config["suppress_warnings"] = list(sphinx_config.get("suppress_warnings") or []) + [
-        "mystnb.glue", "mystnb.glue_ref",
+    sphinx_config["suppress_warnings"] = list(
+        sphinx_config.get("suppress_warnings") or []
+    ) + [
+        "mystnb.glue",
+        "mystnb.glue_ref",
     ]
     # Relative paths in the config are relative to the book's root, except the
     # folders of local extensions, which are relative to the config file.
     local = config["sphinx"].get("local_extensions") or {}
-    config["sphinx"]["local_extensions"] = {k: str(ROOT / v) for k, v in local.items()}
+    config["sphinx"]["local_extensions"] = {
+        k: str(ROOT / v) for k, v in local.items()
+    }
     config_path = out / "_config.yml"
     config_path.write_text(yaml.safe_dump(config, sort_keys=False))
     cmd = [
-        str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT),
-        "--config", str(config_path), "--path-output", str(out),
-        "-n", "-W", "--keep-going", "--all",
+        str(Path(sys.executable).parent / "jupyter-book"),
+        "build",
+        str(ROOT),
+        "--config",
+        str(config_path),
+        "--path-output",
+        str(out),
+        "-n",
+        "-W",
+        "--keep-going",
+        "--all",
     ]
     print("+", " ".join(cmd), flush=True)
     return subprocess.call(cmd, cwd=ROOT)

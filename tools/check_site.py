@@ -13,6 +13,9 @@ A page fails on:
 - any image that did not load (``naturalWidth == 0``);
 - any mathematics MathJax left as raw TeX (a ``.math`` element without an
   ``mjx-container`` inside);
+- any block of code or output wider than the column at 1280 x 900 pixels, so
+  that it scrolls sideways (``tools/site.css`` sets the code font so that 80
+  characters fit; the book's code keeps to 79);
 - any link to a page of the site that does not exist, or to an anchor that is
   not on the target page (checked on the HTML files).
 
@@ -38,8 +41,13 @@ SCREENSHOTS = {"index.html": "home.png", "book/lstm.html": "chapter-lstm.png"}
 
 def _pages(root: Path) -> list[Path]:
     skip = {"genindex.html", "search.html"}
-    return sorted(p for p in root.rglob("*.html")
-                  if p.name not in skip and "_static" not in p.parts and "_sources" not in p.parts)
+    return sorted(
+        p
+        for p in root.rglob("*.html")
+        if p.name not in skip
+        and "_static" not in p.parts
+        and "_sources" not in p.parts
+    )
 
 
 def broken_links(root: Path) -> list[str]:
@@ -50,9 +58,12 @@ def broken_links(root: Path) -> list[str]:
 
     def anchors(page: Path) -> set[str]:
         if page not in ids:
-            soup = BeautifulSoup(page.read_text(errors="replace"), "html.parser")
+            soup = BeautifulSoup(
+                page.read_text(errors="replace"), "html.parser"
+            )
             ids[page] = {t["id"] for t in soup.find_all(id=True)} | {
-                t["name"] for t in soup.find_all("a", attrs={"name": True})}
+                t["name"] for t in soup.find_all("a", attrs={"name": True})
+            }
         return ids[page]
 
     problems = []
@@ -60,16 +71,24 @@ def broken_links(root: Path) -> list[str]:
         soup = BeautifulSoup(page.read_text(errors="replace"), "html.parser")
         for a in soup.find_all("a", href=True):
             href = a["href"]
-            if urlparse(href).scheme or href.startswith(("mailto:", "//", "javascript:")):
+            if urlparse(href).scheme or href.startswith(
+                ("mailto:", "//", "javascript:")
+            ):
                 continue
             path, frag = urldefrag(href)
-            target = page if not path else (page.parent / unquote(path)).resolve()
+            target = (
+                page if not path else (page.parent / unquote(path)).resolve()
+            )
             if target.is_dir():
                 target = target / "index.html"
             where = page.relative_to(root)
             if not target.is_file():
                 problems.append(f"{where}: link to a missing page {href!r}")
-            elif frag and target.suffix == ".html" and unquote(frag) not in anchors(target):
+            elif (
+                frag
+                and target.suffix == ".html"
+                and unquote(frag) not in anchors(target)
+            ):
                 problems.append(f"{where}: link to a missing anchor {href!r}")
     return problems
 
@@ -94,16 +113,25 @@ def _driver():
         raise SystemExit("selenium is not installed: run `make env`") from None
     for path in (CHROMIUM, CHROMEDRIVER):
         if not Path(path).exists():
-            raise SystemExit(f"{path} is missing: install Debian's chromium and chromium-driver "
-                             "(apt-get install -y chromium chromium-driver); .ci/run does it")
+            raise SystemExit(
+                f"{path} is missing: install Debian's chromium and chromium-driver "
+                "(apt-get install -y chromium chromium-driver); .ci/run does it"
+            )
     opts = webdriver.ChromeOptions()
     opts.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1280,900",
-                # every host but 127.0.0.1 is unresolvable: nothing leaves the machine
-                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,900",
+        # every host but 127.0.0.1 is unresolvable: nothing leaves the machine
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+    ):
         opts.add_argument(arg)
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    opts.set_capability(
+        "goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"}
+    )
     return webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
 
 
@@ -115,7 +143,12 @@ const finish = () => {
   const raw = [...document.querySelectorAll('.math')]
                  .filter(m => !m.querySelector('mjx-container'))
                  .map(m => m.textContent.slice(0, 60));
-  done({imgs: imgs, raw: raw, mathjax: typeof MathJax !== 'undefined'});
+  // code that scrolls sideways: wider than the column of the page
+  const wide = [...document.querySelectorAll('pre')]
+                 .filter(p => p.scrollWidth > p.clientWidth + 1 && p.offsetParent !== null)
+                 .map(p => p.textContent.split('\\n')
+                             .reduce((a, b) => (b.length > a.length ? b : a), ''));
+  done({imgs: imgs, raw: raw, wide: wide, mathjax: typeof MathJax !== 'undefined'});
 };
 if (typeof MathJax !== 'undefined' && MathJax.startup && MathJax.startup.promise) {
   MathJax.startup.promise.then(finish, finish);
@@ -136,15 +169,32 @@ def check_pages(root: Path, shots: Path) -> list[str]:
             state = driver.execute_async_script(_PAGE_STATE)
             for entry in driver.get_log("browser"):
                 if entry["level"] == "SEVERE":
-                    problems.append(f"{rel}: console error: {entry['message'][:200]}")
+                    problems.append(
+                        f"{rel}: console error: {entry['message'][:200]}"
+                    )
             for entry in driver.get_log("performance"):
                 msg = json.loads(entry["message"])["message"]
                 if msg.get("method") == "Network.requestWillBeSent":
                     url = msg["params"]["request"]["url"]
-                    if urlparse(url).scheme in ("http", "https") and not url.startswith(base):
-                        problems.append(f"{rel}: request outside the site: {url[:200]}")
-            problems += [f"{rel}: image did not load: {src}" for src in state["imgs"]]
-            problems += [f"{rel}: raw TeX left by MathJax: {text!r}" for text in state["raw"]]
+                    if urlparse(url).scheme in (
+                        "http",
+                        "https",
+                    ) and not url.startswith(base):
+                        problems.append(
+                            f"{rel}: request outside the site: {url[:200]}"
+                        )
+            problems += [
+                f"{rel}: image did not load: {src}" for src in state["imgs"]
+            ]
+            problems += [
+                f"{rel}: raw TeX left by MathJax: {text!r}"
+                for text in state["raw"]
+            ]
+            problems += [
+                f"{rel}: code wider than the column ({len(line)} characters, "
+                f"scrolls sideways): {line[:80]!r}"
+                for line in state["wide"]
+            ]
             if rel in SCREENSHOTS:
                 driver.save_screenshot(str(shots / SCREENSHOTS[rel]))
     finally:
@@ -156,8 +206,10 @@ def check_pages(root: Path, shots: Path) -> list[str]:
 def main(html_dir: str, shot_dir: str | None = None) -> int:
     root = Path(html_dir).resolve()
     if not (root / "index.html").is_file():
-        raise SystemExit(f"{root} holds no built site (index.html); build it first "
-                         "(make book, or make test for the unexecuted build)")
+        raise SystemExit(
+            f"{root} holds no built site (index.html); build it first "
+            "(make book, or make test for the unexecuted build)"
+        )
     shots = Path(shot_dir) if shot_dir else root.parent / "site-check"
     shutil.rmtree(shots, ignore_errors=True)
     shots.mkdir(parents=True)
@@ -165,7 +217,9 @@ def main(html_dir: str, shot_dir: str | None = None) -> int:
     n = len(_pages(root))
     for p in problems:
         print("check-site:", p)
-    print(f"check-site: {n} pages, {len(problems)} problem(s); screenshots in {shots}")
+    print(
+        f"check-site: {n} pages, {len(problems)} problem(s); screenshots in {shots}"
+    )
     return 1 if problems else 0
 
 

@@ -23,9 +23,15 @@ def load(paths: list[str]) -> list[dict]:
     for p in paths:
         path = Path(p)
         if not path.exists():
-            print(f"robust_report: {path} does not exist (no chapter recorded a claim)")
+            print(
+                f"robust_report: {path} does not exist (no chapter recorded a claim)"
+            )
             continue
-        records += [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+        records += [
+            json.loads(line)
+            for line in path.read_text().splitlines()
+            if line.strip()
+        ]
     return records
 
 
@@ -45,15 +51,25 @@ def report(records: list[dict]) -> str:
             margins = [r["margin"] for r in runs]
             failed = any(m is None or m <= 0 for m in margins)
             bound = " and ".join(
-                ([f"> {runs[0]['above']:g}"] if runs[0]["above"] is not None else [])
-                + ([f"< {runs[0]['below']:g}"] if runs[0]["below"] is not None else []))
+                (
+                    [f"> {runs[0]['above']:g}"]
+                    if runs[0]["above"] is not None
+                    else []
+                )
+                + (
+                    [f"< {runs[0]['below']:g}"]
+                    if runs[0]["below"] is not None
+                    else []
+                )
+            )
             seeds = sorted({(r["seed_offset"], r["onednn"]) for r in runs})
             finite = [m for m in margins if m is not None]
             lines.append(
                 f"  {name}: {bound}; values {min(values):.4g} to {max(values):.4g} "
                 f"over {len(runs)} run(s) (seed offset, oneDNN: {seeds}); "
                 f"smallest margin {min(finite) if finite else float('nan'):.3g}"
-                + ("  FAILED" if failed else ""))
+                + ("  FAILED" if failed else "")
+            )
     return "\n".join(lines)
 
 

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 def _key(script) -> tuple:
     attributes = getattr(script, "attributes", {}) or {}
-    filename = getattr(script, "filename", script) or ""     # None and "" both mean inline
+    filename = (
+        getattr(script, "filename", script) or ""
+    )  # None and "" both mean inline
     return (str(filename), tuple(sorted(attributes.items())))
 
 
@@ -38,6 +40,8 @@ def default_mode(app, pagename, templatename, context, doctree) -> None:
 
 
 def setup(app):
-    app.connect("html-page-context", default_mode, priority=900)   # after the theme's own
+    app.connect(
+        "html-page-context", default_mode, priority=900
+    )  # after the theme's own
     app.connect("html-page-context", dedupe_scripts)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -90,8 +90,12 @@ def _torch_runners(cls, x, dy):
 
 
 def _numpy_runners(module, model, layer, x, dy):
-    forward, backward = getattr(module, f"{model}_forward"), getattr(module, f"{model}_backward")
-    from .numpy import params_from_torch     # here, not at the top: main() sets the BLAS threads first
+    forward, backward = getattr(module, f"{model}_forward"), getattr(
+        module, f"{model}_backward"
+    )
+    from .numpy import (
+        params_from_torch,
+    )  # here, not at the top: main() sets the BLAS threads first
 
     params = params_from_torch(layer)
     xn, dyn = x.numpy().copy(), dy.numpy().copy()
@@ -115,7 +119,9 @@ def timings(fns: dict, repeats: int = 7, warmup: int = 1, sync=None) -> dict:
     each clock reading, so that asynchronous GPU work is counted.
     """
     if repeats < 1 or warmup < 0:
-        raise ValueError(f"timings: need repeats >= 1 and warmup >= 0, got {repeats} and {warmup}")
+        raise ValueError(
+            f"timings: need repeats >= 1 and warmup >= 0, got {repeats} and {warmup}"
+        )
     times = {k: [] for k in fns}
     for r in range(warmup + repeats):
         for k, fn in fns.items():
@@ -130,14 +136,28 @@ def timings(fns: dict, repeats: int = 7, warmup: int = 1, sync=None) -> dict:
     return times
 
 
-def median_times(fns: dict, repeats: int = 7, warmup: int = 1, sync=None) -> dict:
+def median_times(
+    fns: dict, repeats: int = 7, warmup: int = 1, sync=None
+) -> dict:
     """Median seconds per call of each callable, measured by :func:`timings`."""
-    return {k: statistics.median(v) for k, v in timings(fns, repeats, warmup, sync).items()}
+    return {
+        k: statistics.median(v)
+        for k, v in timings(fns, repeats, warmup, sync).items()
+    }
 
 
-def run(T: int = 100, B: int = 64, D: int = 64, H: int = 128, repeats: int = 7,
-        threads: int | None = None, warmup: int = 2, models=MODELS, impls=IMPLS,
-        seed: int = 0) -> list[dict]:
+def run(
+    T: int = 100,
+    B: int = 64,
+    D: int = 64,
+    H: int = 128,
+    repeats: int = 7,
+    threads: int | None = None,
+    warmup: int = 2,
+    models=MODELS,
+    impls=IMPLS,
+    seed: int = 0,
+) -> list[dict]:
     """Time every (model, implementation); return one dict per pair.
 
     Keys: ``model``, ``impl``, ``fwd_s``, ``fwd_bwd_s`` (median seconds),
@@ -159,30 +179,38 @@ def run(T: int = 100, B: int = 64, D: int = 64, H: int = 128, repeats: int = 7,
     dy = torch.randn(T, B, H)
     results = []
     for model in models:
-        ref, fwd_ref, fb_ref = _torch_runners(getattr(torch.nn, model.upper()), x, dy)
+        ref, fwd_ref, fb_ref = _torch_runners(
+            getattr(torch.nn, model.upper()), x, dy
+        )
         fns, errors = {}, {}
         for impl in impls:
             try:
                 if impl == "torch.nn":
                     fns[impl] = (fwd_ref, fb_ref)
                 elif impl == "rnnbook.torch":
-                    mine, f, fb = _torch_runners(getattr(rt, model.upper()), x, dy)
+                    mine, f, fb = _torch_runners(
+                        getattr(rt, model.upper()), x, dy
+                    )
                     mine.load_state_dict(ref.state_dict())
                     fns[impl] = (f, fb)
                 elif impl == "rnnbook.numpy":
-                    fns[impl] = _numpy_runners(rnnbook.numpy, model, ref, x, dy)
+                    fns[impl] = _numpy_runners(
+                        rnnbook.numpy, model, ref, x, dy
+                    )
                 elif impl == "rnnbook.fast":
                     fns[impl] = _numpy_runners(rnnbook.fast, model, ref, x, dy)
                 else:
                     raise ValueError(f"unknown implementation {impl!r}")
-            except Exception as e:  # an implementation that is missing or broken
+            except (
+                Exception
+            ) as e:  # an implementation that is missing or broken
                 errors[impl] = f"{type(e).__name__}: {e}"
         timed = {}
         for phase in (0, 1):
             ok = {}
             for impl, pair in fns.items():
                 try:
-                    pair[phase]()      # fails early rather than inside the timing
+                    pair[phase]()  # fails early rather than inside the timing
                     ok[impl] = pair[phase]
                 except Exception as e:
                     errors[impl] = f"{type(e).__name__}: {e}"
@@ -191,17 +219,25 @@ def run(T: int = 100, B: int = 64, D: int = 64, H: int = 128, repeats: int = 7,
         f_fwd, f_fb = flops(model, T, B, D, H)
         t_ref = timed.get("torch.nn", [None, None])
         for impl in impls:
-            t = timed.get(impl, [None, None]) if impl not in errors else [None, None]
+            t = (
+                timed.get(impl, [None, None])
+                if impl not in errors
+                else [None, None]
+            )
             target = TARGETS.get((impl, model), (None, None))
             row = {"model": model, "impl": impl, "error": errors.get(impl)}
-            for key, ti, tr, fl, tg in (("fwd", t[0], t_ref[0], f_fwd, target[0]),
-                                        ("fwd_bwd", t[1], t_ref[1], f_fb, target[1])):
+            for key, ti, tr, fl, tg in (
+                ("fwd", t[0], t_ref[0], f_fwd, target[0]),
+                ("fwd_bwd", t[1], t_ref[1], f_fb, target[1]),
+            ):
                 ratio = ti / tr if ti is not None and tr else None
                 row[f"{key}_s"] = ti
                 row[f"{key}_ratio"] = ratio
                 row[f"{key}_gflops"] = fl / ti / 1e9 if ti else None
                 row[f"target_{key}"] = tg
-                row[f"pass_{key}"] = None if tg is None or ratio is None else ratio <= tg
+                row[f"pass_{key}"] = (
+                    None if tg is None or ratio is None else ratio <= tg
+                )
             results.append(row)
     return results
 
@@ -215,17 +251,34 @@ def _cell(t, ratio, gf, target, ok) -> str:
 
 
 def format_table(results: list[dict]) -> str:
-    head = (f"{'model':5} {'implementation':14} | {'fwd ms':>8} {'ratio':>6} {'GF/s':>6} "
-            f"{'target':>11} | {'f+b ms':>8} {'ratio':>6} {'GF/s':>6} {'target':>11}")
+    head = (
+        f"{'model':5} {'implementation':14} | {'fwd ms':>8} {'ratio':>6} {'GF/s':>6} "
+        f"{'target':>11} | {'f+b ms':>8} {'ratio':>6} {'GF/s':>6} {'target':>11}"
+    )
     lines = [head, "-" * len(head)]
     for r in results:
-        lines.append(f"{r['model']:5} {r['impl']:14} | "
-                     + _cell(r["fwd_s"], r["fwd_ratio"], r["fwd_gflops"], r["target_fwd"],
-                             r["pass_fwd"]) + " | "
-                     + _cell(r["fwd_bwd_s"], r["fwd_bwd_ratio"], r["fwd_bwd_gflops"],
-                             r["target_fwd_bwd"], r["pass_fwd_bwd"]))
+        lines.append(
+            f"{r['model']:5} {r['impl']:14} | "
+            + _cell(
+                r["fwd_s"],
+                r["fwd_ratio"],
+                r["fwd_gflops"],
+                r["target_fwd"],
+                r["pass_fwd"],
+            )
+            + " | "
+            + _cell(
+                r["fwd_bwd_s"],
+                r["fwd_bwd_ratio"],
+                r["fwd_bwd_gflops"],
+                r["target_fwd_bwd"],
+                r["pass_fwd_bwd"],
+            )
+        )
         if r["error"]:
-            lines.append(f"      ({r['impl']} unavailable: {r['error'][:100]})")
+            lines.append(
+                f"      ({r['impl']} unavailable: {r['error'][:100]})"
+            )
     return "\n".join(lines)
 
 
@@ -237,12 +290,23 @@ def _load() -> str:
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(prog="python -m rnnbook.bench", description=__doc__.split("\n")[0])
-    p.add_argument("--repeats", type=int, default=7, help="timed runs per measurement (median)")
-    p.add_argument("--threads", type=int, default=1,
-                   help="torch intra-op threads and NumPy's BLAS threads (default 1; 0 keeps "
-                        "the libraries' own defaults, which in one process fight over the "
-                        "cores and slow torch.nn down up to 10x on a 2-core machine)")
+    p = argparse.ArgumentParser(
+        prog="python -m rnnbook.bench", description=__doc__.split("\n")[0]
+    )
+    p.add_argument(
+        "--repeats",
+        type=int,
+        default=7,
+        help="timed runs per measurement (median)",
+    )
+    p.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="torch intra-op threads and NumPy's BLAS threads (default 1; 0 keeps "
+        "the libraries' own defaults, which in one process fight over the "
+        "cores and slow torch.nn down up to 10x on a 2-core machine)",
+    )
     p.add_argument("--warmup", type=int, default=2)
     for name, default in (("T", 100), ("B", 64), ("D", 64), ("H", 128)):
         p.add_argument(f"--{name}", type=int, default=default)
@@ -250,29 +314,49 @@ def main(argv=None) -> int:
     if args.threads == 0:
         args.threads = None
     if args.threads is not None and "numpy" not in sys.modules:
-        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        for var in (
+            "OMP_NUM_THREADS",
+            "OPENBLAS_NUM_THREADS",
+            "MKL_NUM_THREADS",
+        ):
             os.environ[var] = str(args.threads)
     import torch
 
     load0 = _load()
-    results = run(args.T, args.B, args.D, args.H, args.repeats, args.threads, args.warmup)
-    print(f"rnnbook.bench: torch {torch.__version__}, {torch.get_num_threads()} torch "
-          f"threads, {os.cpu_count()} CPUs, CPU float32, T={args.T} B={args.B} "
-          f"D={args.D} H={args.H}; median of {args.repeats} runs after {args.warmup} "
-          "warm-up runs")
+    results = run(
+        args.T, args.B, args.D, args.H, args.repeats, args.threads, args.warmup
+    )
+    print(
+        f"rnnbook.bench: torch {torch.__version__}, {torch.get_num_threads()} torch "
+        f"threads, {os.cpu_count()} CPUs, CPU float32, T={args.T} B={args.B} "
+        f"D={args.D} H={args.H}; median of {args.repeats} runs after {args.warmup} "
+        "warm-up runs"
+    )
     load1 = _load()
-    print(f"1-min load average before/after: {load0}/{load1} (other processes on the "
-          "CPUs distort the timings, most of all with several threads)")
+    print(
+        f"1-min load average before/after: {load0}/{load1} (other processes on the "
+        "CPUs distort the timings, most of all with several threads)"
+    )
     busy = max(float(v) if v != "?" else 0.0 for v in (load0, load1))
     if busy > 0.5 * (os.cpu_count() or 1):
-        print("warning: the machine is busy; ratios are unreliable (try --threads 1, "
-              "which suffers less from contention, or rerun on a quiet machine)")
-    print("GFLOP/s count matrix products only: forward 2*T*B*G*H*(D+H), backward "
-          "2x that (G = 1, 4, 3 for RNN, LSTM, GRU)")
-    print("targets (ratio to torch.nn): rnnbook.torch fwd (no grad) <= 3x, fwd+bwd <= 5x; "
-          "rnnbook.numpy fwd+bwd <= 3x; rnnbook.fast LSTM/GRU fwd <= 1x, fwd+bwd <= 0.8x\n")
+        print(
+            "warning: the machine is busy; ratios are unreliable (try --threads 1, "
+            "which suffers less from contention, or rerun on a quiet machine)"
+        )
+    print(
+        "GFLOP/s count matrix products only: forward 2*T*B*G*H*(D+H), backward "
+        "2x that (G = 1, 4, 3 for RNN, LSTM, GRU)"
+    )
+    print(
+        "targets (ratio to torch.nn): rnnbook.torch fwd (no grad) <= 3x, fwd+bwd <= 5x; "
+        "rnnbook.numpy fwd+bwd <= 3x; rnnbook.fast LSTM/GRU fwd <= 1x, fwd+bwd <= 0.8x\n"
+    )
     print(format_table(results))
-    fails = [r for r in results if r["pass_fwd"] is False or r["pass_fwd_bwd"] is False]
+    fails = [
+        r
+        for r in results
+        if r["pass_fwd"] is False or r["pass_fwd_bwd"] is False
+    ]
     print(f"\n{len(fails)} target(s) missed" if fails else "\nall targets met")
     return 0
 

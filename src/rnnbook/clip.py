@@ -67,7 +67,11 @@ def clip_by_value(grads: Mapping, clip_value: float) -> Mapping:
 def global_norm(grads: Mapping, norm_type: float = 2.0) -> float:
     """‖g‖_p over all arrays together: (Σ_k ‖g_k‖_p^p)^(1/p), or max |g| for inf."""
     p = _norm_type(norm_type)
-    arrays = [np.asarray(g, dtype=np.float64) for g in grads.values() if g is not None]
+    arrays = [
+        np.asarray(g, dtype=np.float64)
+        for g in grads.values()
+        if g is not None
+    ]
     if not arrays:
         return 0.0
     if p == math.inf:
@@ -75,8 +79,9 @@ def global_norm(grads: Mapping, norm_type: float = 2.0) -> float:
     return float(sum(np.sum(np.abs(g) ** p) for g in arrays) ** (1.0 / p))
 
 
-def clip_by_global_norm(grads: Mapping, max_norm: float, norm_type: float = 2.0,
-                        eps: float = 1e-6) -> float:
+def clip_by_global_norm(
+    grads: Mapping, max_norm: float, norm_type: float = 2.0, eps: float = 1e-6
+) -> float:
     """Rescale all arrays of ``grads`` together so their joint norm is ≤ max_norm.
 
     If the global norm ‖g‖ (see :func:`global_norm`) exceeds ``max_norm``
@@ -122,8 +127,13 @@ def clip_grad_value_(parameters: Iterable, clip_value: float) -> None:
             g.clamp_(min=-c, max=c)
 
 
-def clip_grad_norm_(parameters: Iterable, max_norm: float, norm_type: float = 2.0,
-                    eps: float = 1e-6, error_if_nonfinite: bool = False):
+def clip_grad_norm_(
+    parameters: Iterable,
+    max_norm: float,
+    norm_type: float = 2.0,
+    eps: float = 1e-6,
+    error_if_nonfinite: bool = False,
+):
     """Rescale the ``.grad`` of all parameters so their joint norm is ≤ max_norm.
 
     Like ``torch.nn.utils.clip_grad_norm_``: the global norm is the norm of
@@ -147,11 +157,15 @@ def clip_grad_norm_(parameters: Iterable, max_norm: float, norm_type: float = 2.
             norms = torch.stack([g.detach().abs().max() for g in grads])
             total = norms.max()
         else:
-            norms = torch.stack([(g.detach().abs() ** p).sum() ** (1.0 / p) for g in grads])
-            total = (norms ** p).sum() ** (1.0 / p)
+            norms = torch.stack(
+                [(g.detach().abs() ** p).sum() ** (1.0 / p) for g in grads]
+            )
+            total = (norms**p).sum() ** (1.0 / p)
         if error_if_nonfinite and not torch.isfinite(total):
-            raise RuntimeError(f"the total norm of the gradients is {total.item()}; "
-                               "set error_if_nonfinite=False to clip anyway")
+            raise RuntimeError(
+                f"the total norm of the gradients is {total.item()}; "
+                "set error_if_nonfinite=False to clip anyway"
+            )
         coef = torch.clamp(tau / (total + eps), max=1.0)
         for g in grads:
             g.mul_(coef.to(g.dtype))

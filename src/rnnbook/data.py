@@ -346,19 +346,27 @@ def load_sunspots() -> tuple[np.ndarray, np.ndarray]:
     return dates, values
 
 
-def load_imdb(split: str = "train") -> tuple[list[str], np.ndarray]:
+def load_imdb(split: str = "train", *, limit: int | None = None
+              ) -> tuple[list[str], np.ndarray]:
     """IMDB reviews of ``split`` ('train' or 'test') and labels (1 positive, 0 negative).
 
-    Files are read in sorted order, so the result is the same on every machine.
+    Files are read in sorted order, so the result is the same on every machine:
+    the negative reviews first, then the positive ones. ``limit=N`` reads only
+    the first N files of each of the two folders (a fixed, balanced subset of
+    2N reviews, the same on every machine), for a quick run.
     """
     if split not in ("train", "test"):
         raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    if limit is not None and (not isinstance(limit, int) or limit < 1):
+        raise ValueError(f"limit must be a positive integer (reviews per class) or None, "
+                         f"got {limit!r}")
     root = fetch("imdb")
     texts, labels = [], []
     for label, sub in ((0, "neg"), (1, "pos")):
         files = sorted((root / split / sub).glob("*.txt"))
         if not files:
             raise DataUnavailableError(f"no reviews found in {root / split / sub}")
+        files = files[:limit]
         texts += [p.read_text(encoding="utf-8") for p in files]
         labels += [label] * len(files)
     return texts, np.array(labels)

@@ -55,10 +55,10 @@ def lstm_cell(gi, gh, state):
     """The LSTM of torch.nn.LSTM (Hochreiter and Schmidhuber 1997; Gers et al. 2000)."""
     h, c = state
     a_i, a_f, a_g, a_o = (gi + gh).chunk(4, dim=-1)
-    i = torch.sigmoid(a_i)            # input gate
-    f = torch.sigmoid(a_f)            # forget gate
-    g = torch.tanh(a_g)               # candidate
-    o = torch.sigmoid(a_o)            # output gate
+    i = torch.sigmoid(a_i)  # input gate
+    f = torch.sigmoid(a_f)  # forget gate
+    g = torch.tanh(a_g)  # candidate
+    o = torch.sigmoid(a_o)  # output gate
     c = f * c + i * g
     h = o * torch.tanh(c)
     return h, c
@@ -68,22 +68,30 @@ def gru_cell(gi, gh, h):
     """The GRU of torch.nn.GRU: reset gate applied after the product W_hn h_{t-1}."""
     i_r, i_z, i_n = gi.chunk(3, dim=-1)
     h_r, h_z, h_n = gh.chunk(3, dim=-1)
-    r = torch.sigmoid(i_r + h_r)      # reset gate
-    z = torch.sigmoid(i_z + h_z)      # update gate: z -> 1 keeps the old state
-    n = torch.tanh(i_n + r * h_n)     # candidate
+    r = torch.sigmoid(i_r + h_r)  # reset gate
+    z = torch.sigmoid(i_z + h_z)  # update gate: z -> 1 keeps the old state
+    n = torch.tanh(i_n + r * h_n)  # candidate
     return (1 - z) * n + z * h
 
 
 # --------------------------------------------------------------------- model
 def _cell_of(rnn: nn.Module) -> str:
     """'rnn_tanh', 'rnn_relu', 'lstm' or 'gru' for a one-layer, unidirectional layer."""
-    if not all(hasattr(rnn, a) for a in ("weight_hh_l0", "hidden_size", "num_layers")):
-        raise TypeError(f"expected a torch.nn RNN, LSTM or GRU, got {type(rnn).__name__}")
+    if not all(
+        hasattr(rnn, a) for a in ("weight_hh_l0", "hidden_size", "num_layers")
+    ):
+        raise TypeError(
+            f"expected a torch.nn RNN, LSTM or GRU, got {type(rnn).__name__}"
+        )
     if rnn.num_layers != 1 or rnn.bidirectional or rnn.batch_first:
-        raise ValueError("each member must have num_layers=1, bidirectional=False and "
-                         "batch_first=False")
+        raise ValueError(
+            "each member must have num_layers=1, bidirectional=False and "
+            "batch_first=False"
+        )
     if not rnn.bias or getattr(rnn, "proj_size", 0):
-        raise ValueError("each member must have biases and no projection (proj_size=0)")
+        raise ValueError(
+            "each member must have biases and no projection (proj_size=0)"
+        )
     gates = rnn.weight_hh_l0.shape[0] // rnn.hidden_size
     if gates == 1:
         return "rnn_" + rnn.nonlinearity
@@ -99,18 +107,43 @@ class StackedRecurrent(nn.Module):
     Build it with :meth:`from_modules`, which copies E ``torch.nn`` models.
     """
 
-    def __init__(self, cell: str, input_size: int, hidden_size: int, output_size: int,
-                 members: int, *, readout: str = "last", dtype=None, device=None):
+    def __init__(
+        self,
+        cell: str,
+        input_size: int,
+        hidden_size: int,
+        output_size: int,
+        members: int,
+        *,
+        readout: str = "last",
+        dtype=None,
+        device=None,
+    ):
         super().__init__()
         if cell not in GATES:
-            raise ValueError(f"cell must be one of {tuple(GATES)}, got {cell!r}")
+            raise ValueError(
+                f"cell must be one of {tuple(GATES)}, got {cell!r}"
+            )
         if readout not in ("last", "all"):
-            raise ValueError(f"readout must be 'last' or 'all', got {readout!r}")
+            raise ValueError(
+                f"readout must be 'last' or 'all', got {readout!r}"
+            )
         if not isinstance(members, int) or members < 1:
             raise ValueError(f"need at least one member, got {members!r}")
-        E, D, H, K, G = members, input_size, hidden_size, output_size, GATES[cell]
+        E, D, H, K, G = (
+            members,
+            input_size,
+            hidden_size,
+            output_size,
+            GATES[cell],
+        )
         self.cell, self.readout = cell, readout
-        self.members, self.input_size, self.hidden_size, self.output_size = E, D, H, K
+        self.members, self.input_size, self.hidden_size, self.output_size = (
+            E,
+            D,
+            H,
+            K,
+        )
         new = dict(dtype=dtype, device=device)
         self.weight_ih = nn.Parameter(torch.zeros(E, G * H, D, **new))
         self.weight_hh = nn.Parameter(torch.zeros(E, G * H, H, **new))
@@ -120,7 +153,9 @@ class StackedRecurrent(nn.Module):
         self.head_bias = nn.Parameter(torch.zeros(E, 1, K, **new))
 
     @classmethod
-    def from_modules(cls, rnns, heads, *, readout: str = "last") -> "StackedRecurrent":
+    def from_modules(
+        cls, rnns, heads, *, readout: str = "last"
+    ) -> "StackedRecurrent":
         """Stack E one-layer ``torch.nn`` RNN/LSTM/GRU layers and their ``nn.Linear`` read-outs.
 
         Member e starts from exactly the weights of ``rnns[e]`` and ``heads[e]``
@@ -132,31 +167,59 @@ class StackedRecurrent(nn.Module):
         if not rnns:
             raise ValueError("need at least one member, got an empty list")
         if len(rnns) != len(heads):
-            raise ValueError(f"got {len(rnns)} recurrent layers but {len(heads)} read-outs")
+            raise ValueError(
+                f"got {len(rnns)} recurrent layers but {len(heads)} read-outs"
+            )
         cells = {_cell_of(r) for r in rnns}
-        sizes = {(r.input_size, r.hidden_size, h.in_features, h.out_features)
-                 for r, h in zip(rnns, heads)}
+        sizes = {
+            (r.input_size, r.hidden_size, h.in_features, h.out_features)
+            for r, h in zip(rnns, heads)
+        }
         if len(cells) > 1:
-            raise ValueError(f"all members must have the same cell, got {sorted(cells)}")
+            raise ValueError(
+                f"all members must have the same cell, got {sorted(cells)}"
+            )
         if len(sizes) > 1:
-            raise ValueError(f"all members must have the same sizes (D, H, head in, head out), "
-                             f"got {sorted(sizes)}")
+            raise ValueError(
+                f"all members must have the same sizes (D, H, head in, head out), "
+                f"got {sorted(sizes)}"
+            )
         D, H, head_in, K = sizes.pop()
         if head_in != H or any(h.bias is None for h in heads):
-            raise ValueError(f"each read-out must be an nn.Linear({H}, K) with a bias")
-        kinds = {(p.dtype, p.device) for m in rnns + heads for p in m.parameters()}
+            raise ValueError(
+                f"each read-out must be an nn.Linear({H}, K) with a bias"
+            )
+        kinds = {
+            (p.dtype, p.device) for m in rnns + heads for p in m.parameters()
+        }
         if len(kinds) > 1:
-            raise ValueError(f"all members must share one dtype and device, got {kinds}")
+            raise ValueError(
+                f"all members must share one dtype and device, got {kinds}"
+            )
         dtype, device = kinds.pop()
-        model = cls(cells.pop(), D, H, K, len(rnns), readout=readout, dtype=dtype,
-                    device=device)
+        model = cls(
+            cells.pop(),
+            D,
+            H,
+            K,
+            len(rnns),
+            readout=readout,
+            dtype=dtype,
+            device=device,
+        )
         with torch.no_grad():
             model.weight_ih.copy_(torch.stack([r.weight_ih_l0 for r in rnns]))
             model.weight_hh.copy_(torch.stack([r.weight_hh_l0 for r in rnns]))
-            model.bias_ih.copy_(torch.stack([r.bias_ih_l0 for r in rnns]).unsqueeze(1))
-            model.bias_hh.copy_(torch.stack([r.bias_hh_l0 for r in rnns]).unsqueeze(1))
+            model.bias_ih.copy_(
+                torch.stack([r.bias_ih_l0 for r in rnns]).unsqueeze(1)
+            )
+            model.bias_hh.copy_(
+                torch.stack([r.bias_hh_l0 for r in rnns]).unsqueeze(1)
+            )
             model.head_weight.copy_(torch.stack([h.weight for h in heads]))
-            model.head_bias.copy_(torch.stack([h.bias for h in heads]).unsqueeze(1))
+            model.head_bias.copy_(
+                torch.stack([h.bias for h in heads]).unsqueeze(1)
+            )
         return model
 
     def member(self, e: int) -> tuple[nn.Module, nn.Linear]:
@@ -169,9 +232,15 @@ class StackedRecurrent(nn.Module):
             rnn = {"lstm": nn.LSTM, "gru": nn.GRU}[self.cell](D, H, **kind)
         head = nn.Linear(H, K, **kind)
         with torch.no_grad():
-            for name, p in (("weight_ih_l0", self.weight_ih), ("weight_hh_l0", self.weight_hh),
-                            ("bias_ih_l0", self.bias_ih), ("bias_hh_l0", self.bias_hh)):
-                getattr(rnn, name).copy_(p[e].reshape(getattr(rnn, name).shape))
+            for name, p in (
+                ("weight_ih_l0", self.weight_ih),
+                ("weight_hh_l0", self.weight_hh),
+                ("bias_ih_l0", self.bias_ih),
+                ("bias_hh_l0", self.bias_hh),
+            ):
+                getattr(rnn, name).copy_(
+                    p[e].reshape(getattr(rnn, name).shape)
+                )
             head.weight.copy_(self.head_weight[e])
             head.bias.copy_(self.head_bias[e, 0])
         return rnn, head
@@ -180,31 +249,40 @@ class StackedRecurrent(nn.Module):
         """(E, T, B, D) or shared (T, B, D) -> (E, B, K) ("last") or (E, T, B, K) ("all")."""
         E, D, H = self.members, self.input_size, self.hidden_size
         if x.dim() == 3:
-            x = x.expand(E, *x.shape)                          # the same data for all
+            x = x.expand(E, *x.shape)  # the same data for all
         if x.dim() != 4 or x.shape[0] != E or x.shape[-1] != D:
-            raise ValueError(f"x must be (E={E}, T, B, D={D}) or (T, B, D={D}); "
-                             f"got shape {tuple(x.shape)}")
+            raise ValueError(
+                f"x must be (E={E}, T, B, D={D}) or (T, B, D={D}); "
+                f"got shape {tuple(x.shape)}"
+            )
         _, T, B, _ = x.shape
         if T == 0:
             raise ValueError("x must have at least one time step")
-        W_ih_T = self.weight_ih.transpose(1, 2)                # (E, D, G·H)
-        W_hh_T = self.weight_hh.transpose(1, 2)                # (E, H, G·H)
+        W_ih_T = self.weight_ih.transpose(1, 2)  # (E, D, G·H)
+        W_hh_T = self.weight_hh.transpose(1, 2)  # (E, H, G·H)
         h = x.new_zeros(E, B, H)
         c = x.new_zeros(E, B, H)
         hs = []
-        for x_t in x.unbind(1):                                # T × (E, B, D)
-            gi = torch.baddbmm(self.bias_ih, x_t, W_ih_T)      # (E, B, G·H)
-            gh = torch.baddbmm(self.bias_hh, h, W_hh_T)        # (E, B, G·H): one call, all members
+        for x_t in x.unbind(1):  # T × (E, B, D)
+            gi = torch.baddbmm(self.bias_ih, x_t, W_ih_T)  # (E, B, G·H)
+            gh = torch.baddbmm(
+                self.bias_hh, h, W_hh_T
+            )  # (E, B, G·H): one call, all members
             if self.cell == "lstm":
                 h, c = lstm_cell(gi, gh, (h, c))
             elif self.cell == "gru":
                 h = gru_cell(gi, gh, h)
             else:
-                h = rnn_cell(gi, gh, h, torch.tanh if self.cell == "rnn_tanh" else F.relu)
+                h = rnn_cell(
+                    gi,
+                    gh,
+                    h,
+                    torch.tanh if self.cell == "rnn_tanh" else F.relu,
+                )
             hs.append(h)
-        W_hy_T = self.head_weight.transpose(1, 2)              # (E, H, K)
+        W_hy_T = self.head_weight.transpose(1, 2)  # (E, H, K)
         if self.readout == "last":
-            return torch.baddbmm(self.head_bias, h, W_hy_T)    # (E, B, K)
+            return torch.baddbmm(self.head_bias, h, W_hy_T)  # (E, B, K)
         hs = torch.stack(hs, dim=1).reshape(E, T * B, H)
         return torch.baddbmm(self.head_bias, hs, W_hy_T).view(E, T, B, -1)
 
@@ -232,16 +310,20 @@ class MemberAdam:
     def step(self):
         self.t += 1
         b1, b2 = self.betas
-        bias1, bias2 = 1 - b1 ** self.t, 1 - b2 ** self.t
+        bias1, bias2 = 1 - b1**self.t, 1 - b2**self.t
         for p, m, v in zip(self.params, self.m, self.v):
             m.lerp_(p.grad, 1 - b1)
             v.mul_(b2).addcmul_(p.grad, p.grad, value=1 - b2)
             denom = (v.sqrt() / math.sqrt(bias2)).add_(self.eps)
-            step_size = (self.lr / bias1).to(p).view(-1, *[1] * (p.dim() - 1))  # (E, 1, 1)
+            step_size = (
+                (self.lr / bias1).to(p).view(-1, *[1] * (p.dim() - 1))
+            )  # (E, 1, 1)
             p.sub_(step_size * m / denom)
 
 
-def clip_per_member_(params, max_norm: float | None, eps: float = 1e-6) -> torch.Tensor:
+def clip_per_member_(
+    params, max_norm: float | None, eps: float = 1e-6
+) -> torch.Tensor:
     """Clip each member's gradient by its own global norm; return the (E,) norms before.
 
     Member e's norm is ‖g_e‖ = sqrt(Σ_k ‖g_{k,e}‖²) over the parameters' slices
@@ -249,7 +331,9 @@ def clip_per_member_(params, max_norm: float | None, eps: float = 1e-6) -> torch
     as ``torch.nn.utils.clip_grad_norm_`` would do for member e alone.
     """
     grads = [p.grad for p in params if p.grad is not None]
-    norms = torch.stack([g.pow(2).flatten(1).sum(1) for g in grads]).sum(0).sqrt()
+    norms = (
+        torch.stack([g.pow(2).flatten(1).sum(1) for g in grads]).sum(0).sqrt()
+    )
     if max_norm is not None:
         coef = torch.clamp(max_norm / (norms + eps), max=1.0)
         for g in grads:
@@ -283,14 +367,28 @@ def _draw(make_batch, size, generators, device, dtype):
     """One batch per member from its own generator, stacked: (E, T, B, D), (E, ...)."""
     xs, ys = zip(*(make_batch(size, g) for g in generators))
     x, y = torch.stack(xs), torch.stack(ys)
-    return x.to(device, dtype), y.to(device, dtype if y.is_floating_point() else None)
+    return x.to(device, dtype), y.to(
+        device, dtype if y.is_floating_point() else None
+    )
 
 
-def fit_stacked(model: StackedRecurrent, make_batch, *, steps: int, seeds, lr,
-                batch_size: int = 64, clip: float | None = 1.0, task: str = "classification",
-                eval_size: int = 1000, eval_every: int = 50, val_size: int = 1000,
-                val_seed: int = 1_000_003, desc: str = "stacked",
-                progress: bool = True) -> list[MemberHistory]:
+def fit_stacked(
+    model: StackedRecurrent,
+    make_batch,
+    *,
+    steps: int,
+    seeds,
+    lr,
+    batch_size: int = 64,
+    clip: float | None = 1.0,
+    task: str = "classification",
+    eval_size: int = 1000,
+    eval_every: int = 50,
+    val_size: int = 1000,
+    val_seed: int = 1_000_003,
+    desc: str = "stacked",
+    progress: bool = True,
+) -> list[MemberHistory]:
     """Train the E members of ``model`` together, each as :func:`rnnbook.train.fit` would alone.
 
     Member e draws its evaluation batch first and then every training batch
@@ -307,40 +405,68 @@ def fit_stacked(model: StackedRecurrent, make_batch, *, steps: int, seeds, lr,
     """
     E = model.members
     seeds = [int(s) for s in seeds]
-    lrs = [float(lr)] * E if isinstance(lr, (int, float)) else [float(v) for v in lr]
+    lrs = (
+        [float(lr)] * E
+        if isinstance(lr, (int, float))
+        else [float(v) for v in lr]
+    )
     if len(seeds) != E or len(lrs) != E:
-        raise ValueError(f"the model has {E} members; got {len(seeds)} seeds and "
-                         f"{len(lrs)} learning rates")
+        raise ValueError(
+            f"the model has {E} members; got {len(seeds)} seeds and "
+            f"{len(lrs)} learning rates"
+        )
     if task not in ("classification", "regression"):
-        raise ValueError(f"task must be 'classification' or 'regression', got {task!r}")
+        raise ValueError(
+            f"task must be 'classification' or 'regression', got {task!r}"
+        )
     if val_seed in seeds:
-        raise ValueError(f"val_seed={val_seed} is also a member's seed; pick another")
-    for name, value in (("steps", steps), ("eval_every", eval_every), ("batch_size", batch_size),
-                        ("eval_size", eval_size), ("val_size", val_size)):
+        raise ValueError(
+            f"val_seed={val_seed} is also a member's seed; pick another"
+        )
+    for name, value in (
+        ("steps", steps),
+        ("eval_every", eval_every),
+        ("batch_size", batch_size),
+        ("eval_size", eval_size),
+        ("val_size", val_size),
+    ):
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+            raise ValueError(
+                f"{name} must be a positive integer, got {value!r}"
+            )
     device, dtype = model.weight_hh.device, model.weight_hh.dtype
     generators = [torch.Generator().manual_seed(s) for s in seeds]
     x_eval, y_eval = _draw(make_batch, eval_size, generators, device, dtype)
-    x_val, y_val = _draw(make_batch, val_size, [torch.Generator().manual_seed(val_seed)],
-                         device, dtype)
+    x_val, y_val = _draw(
+        make_batch,
+        val_size,
+        [torch.Generator().manual_seed(val_seed)],
+        device,
+        dtype,
+    )
     y_val = y_val.expand(E, *y_val.shape[1:])
     params = list(model.parameters())
     opt = MemberAdam(params, lrs)
     hists = [MemberHistory(seed=s, lr=v) for s, v in zip(seeds, lrs)]
-    bar = tqdm(range(1, steps + 1), desc=desc, disable=not progress, mininterval=1.0)
+    bar = tqdm(
+        range(1, steps + 1), desc=desc, disable=not progress, mininterval=1.0
+    )
     for step in bar:
         x, y = _draw(make_batch, batch_size, generators, device, dtype)
         loss, _ = member_losses(model(x), y, task)
         for p in params:
             p.grad = None
-        loss.sum().backward()                  # member e's gradient is that of its own loss
+        loss.sum().backward()  # member e's gradient is that of its own loss
         norms = clip_per_member_(params, clip)
         opt.step()
         if step % eval_every == 0 or step == steps:
             with torch.no_grad():
-                eval_loss, eval_metric = member_losses(model(x_eval), y_eval, task)
-                val_loss, val_metric = member_losses(model(x_val[0]), y_val, task)
+                eval_loss, eval_metric = member_losses(
+                    model(x_eval), y_eval, task
+                )
+                val_loss, val_metric = member_losses(
+                    model(x_val[0]), y_val, task
+                )
             for e, h in enumerate(hists):
                 h.steps.append(step)
                 h.loss.append(loss[e].item())

@@ -48,8 +48,9 @@ import numpy as np
 _TINY = 1e-300
 
 
-def numerical_gradient(f: Callable, x: np.ndarray, eps: float = 1e-6,
-                       indices=None) -> np.ndarray:
+def numerical_gradient(
+    f: Callable, x: np.ndarray, eps: float = 1e-6, indices=None
+) -> np.ndarray:
     """Centred-difference gradient of the scalar ``f(x)`` with respect to ``x``.
 
     Parameters
@@ -71,13 +72,22 @@ def numerical_gradient(f: Callable, x: np.ndarray, eps: float = 1e-6,
         With ``indices=None`` an array shaped like ``x``; otherwise a 1-D array
         with the partial derivatives at ``indices``.
     """
-    if not isinstance(x, np.ndarray) or not np.issubdtype(x.dtype, np.floating):
-        raise TypeError("x must be a NumPy array of floats, "
-                        f"got {type(x).__name__} {getattr(x, 'dtype', '')}")
+    if not isinstance(x, np.ndarray) or not np.issubdtype(
+        x.dtype, np.floating
+    ):
+        raise TypeError(
+            "x must be a NumPy array of floats, "
+            f"got {type(x).__name__} {getattr(x, 'dtype', '')}"
+        )
     if x.dtype != np.float64:
-        warnings.warn(f"numerical gradient in {x.dtype}: expect large rounding "
-                      "errors, check in float64", stacklevel=2)
-    flat = np.arange(x.size) if indices is None else np.asarray(indices).ravel()
+        warnings.warn(
+            f"numerical gradient in {x.dtype}: expect large rounding "
+            "errors, check in float64",
+            stacklevel=2,
+        )
+    flat = (
+        np.arange(x.size) if indices is None else np.asarray(indices).ravel()
+    )
     grad = np.empty(flat.size, dtype=np.float64)
     for k, j in enumerate(flat):
         idx = np.unravel_index(int(j), x.shape)
@@ -102,19 +112,24 @@ def rel_err(a, b) -> float:
     """
     a, b = _as_float64(a), _as_float64(b)
     if a.shape != b.shape:
-        raise ValueError(f"rel_err: a has shape {a.shape} and b has shape {b.shape}; they must match")
+        raise ValueError(
+            f"rel_err: a has shape {a.shape} and b has shape {b.shape}; they must match"
+        )
     den = np.linalg.norm(b)
     return float(np.linalg.norm(a - b) / (den if den > 0 else 1.0))
 
 
 def _as_float64(v) -> np.ndarray:
-    if hasattr(v, "detach"):                     # a torch tensor
+    if hasattr(v, "detach"):  # a torch tensor
         v = v.detach().cpu().double().numpy()
     return np.asarray(v, dtype=np.float64)
 
 
 def _rel(a: np.ndarray, n: np.ndarray) -> float:
-    return float(np.linalg.norm(a - n) / max(np.linalg.norm(a) + np.linalg.norm(n), _TINY))
+    return float(
+        np.linalg.norm(a - n)
+        / max(np.linalg.norm(a) + np.linalg.norm(n), _TINY)
+    )
 
 
 @dataclass
@@ -154,27 +169,42 @@ class GradCheckReport:
 
     def ok(self, tol: float = 1e-6) -> bool:
         """True when every value is finite and every key's relative error is at most ``tol``."""
-        return (not self.problems
-                and all(e <= tol for e in self.rel_errors.values())  # False for NaN
-                and self.max_rel_error <= tol)
+        return (
+            not self.problems
+            and all(
+                e <= tol for e in self.rel_errors.values()
+            )  # False for NaN
+            and self.max_rel_error <= tol
+        )
 
     def __str__(self) -> str:
         width = max([len(str(k)) for k in self.rel_errors] + [3])
-        lines = [f"gradient check (centred differences, eps={self.eps:g})",
-                 f"  {'key':<{width}}  {'entries':>7}  rel. error"]
+        lines = [
+            f"gradient check (centred differences, eps={self.eps:g})",
+            f"  {'key':<{width}}  {'entries':>7}  rel. error",
+        ]
         for key, err in self.rel_errors.items():
-            lines.append(f"  {key!s:<{width}}  {self.n_checked[key]:>7}  {err:.3e}")
+            lines.append(
+                f"  {key!s:<{width}}  {self.n_checked[key]:>7}  {err:.3e}"
+            )
         lines.append(f"  max relative error {self.max_rel_error:.3e}")
         lines += [f"  FAILED: {p}" for p in self.problems]
         if self.worst_key is not None:
             lines.append(
                 f"  worst entry {self.worst_key}{list(self.worst_index)}: "
-                f"analytic {self.worst_analytic:.9g}, numerical {self.worst_numerical:.9g}")
+                f"analytic {self.worst_analytic:.9g}, numerical {self.worst_numerical:.9g}"
+            )
         return "\n".join(lines)
 
 
-def gradcheck(f: Callable, params: Mapping, analytic: Mapping, eps: float = 1e-6,
-              max_entries: int | None = None, seed: int = 0) -> GradCheckReport:
+def gradcheck(
+    f: Callable,
+    params: Mapping,
+    analytic: Mapping,
+    eps: float = 1e-6,
+    max_entries: int | None = None,
+    seed: int = 0,
+) -> GradCheckReport:
     """Compare analytic gradients with centred differences.
 
     Parameters
@@ -204,16 +234,20 @@ def gradcheck(f: Callable, params: Mapping, analytic: Mapping, eps: float = 1e-6
     report = GradCheckReport(max_rel_error=0.0, eps=eps, loss=float(f(params)))
     if not np.isfinite(report.loss):
         report.problems.append(f"the loss is not finite: {report.loss}")
-    worst = (-1.0, -1.0)   # (relative error of the key, |a - n| of the entry)
+    worst = (-1.0, -1.0)  # (relative error of the key, |a - n| of the entry)
     for key, a in analytic.items():
         if key not in params:
-            raise ValueError(f"analytic gradient {key!r} has no array in params "
-                             f"(keys: {list(params)})")
+            raise ValueError(
+                f"analytic gradient {key!r} has no array in params "
+                f"(keys: {list(params)})"
+            )
         p = params[key]
         a = np.asarray(a, dtype=np.float64)
         if a.shape != p.shape:
-            raise ValueError(f"analytic[{key!r}] has shape {a.shape}, "
-                             f"params[{key!r}] has shape {p.shape}")
+            raise ValueError(
+                f"analytic[{key!r}] has shape {a.shape}, "
+                f"params[{key!r}] has shape {p.shape}"
+            )
         if max_entries is not None and p.size > max_entries:
             idx = np.sort(rng.choice(p.size, size=max_entries, replace=False))
         else:
@@ -226,7 +260,7 @@ def gradcheck(f: Callable, params: Mapping, analytic: Mapping, eps: float = 1e-6
             message, k = bad
             report.problems.append(message)
             report.rel_errors[key] = float("nan")
-            cand = (np.inf, np.inf)              # a non-finite key is the worst
+            cand = (np.inf, np.inf)  # a non-finite key is the worst
         else:
             report.rel_errors[key] = err = _rel(a_sel, num)
             if idx.size == 0:
@@ -236,11 +270,15 @@ def gradcheck(f: Callable, params: Mapping, analytic: Mapping, eps: float = 1e-6
         if cand > worst:
             worst = cand
             report.worst_key = key
-            report.worst_index = tuple(int(i) for i in np.unravel_index(int(idx[k]), p.shape))
+            report.worst_index = tuple(
+                int(i) for i in np.unravel_index(int(idx[k]), p.shape)
+            )
             report.worst_analytic = float(a_sel[k])
             report.worst_numerical = float(num[k])
     errors = list(report.rel_errors.values())
-    report.max_rel_error = float("nan") if any(np.isnan(errors)) else max(errors, default=0.0)
+    report.max_rel_error = (
+        float("nan") if any(np.isnan(errors)) else max(errors, default=0.0)
+    )
     return report
 
 
@@ -251,7 +289,14 @@ def _non_finite(key, shape, idx, analytic, numerical):
         if bad.any():
             k = int(np.argmax(bad))
             where = tuple(int(i) for i in np.unravel_index(int(idx[k]), shape))
-            hint = "" if name == "analytic" else " (the loss is NaN or inf near this point)"
-            return (f"{name} gradient {key}{list(where)} is not finite ({g[k]}), "
-                    f"{int(bad.sum())} non-finite entries{hint}", k)
+            hint = (
+                ""
+                if name == "analytic"
+                else " (the loss is NaN or inf near this point)"
+            )
+            return (
+                f"{name} gradient {key}{list(where)} is not finite ({g[k]}), "
+                f"{int(bad.sum())} non-finite entries{hint}",
+                k,
+            )
     return None

@@ -35,28 +35,42 @@ def _layers(rnn: nn.Module, kind: str):
     """
     params = dict(rnn.named_parameters())
     if "weight_hh_l0" not in params:
-        raise TypeError(f"expected a recurrent layer with torch.nn's parameter names, "
-                        f"got {type(rnn).__name__}")
+        raise TypeError(
+            f"expected a recurrent layer with torch.nn's parameter names, "
+            f"got {type(rnn).__name__}"
+        )
     H = params["weight_hh_l0"].shape[1]
     found = _GATES.get(params["weight_hh_l0"].shape[0] // H)
     if found != kind:
-        raise TypeError(f"expected {_ARTICLE[kind]} layer, got {found} ({type(rnn).__name__})")
+        raise TypeError(
+            f"expected {_ARTICLE[kind]} layer, got {found} ({type(rnn).__name__})"
+        )
     if "bias_ih_l0" not in params:
-        raise ValueError("the layer has no biases (bias=False); these initialisations set them")
+        raise ValueError(
+            "the layer has no biases (bias=False); these initialisations set them"
+        )
     for name, w_hh in params.items():
         if name.startswith("weight_hh_l"):
-            suffix = name[len("weight_hh_"):]          # e.g. "l0" or "l1_reverse"
-            yield (params[f"weight_ih_{suffix}"], w_hh,
-                   params[f"bias_ih_{suffix}"], params[f"bias_hh_{suffix}"])
+            suffix = name[len("weight_hh_") :]  # e.g. "l0" or "l1_reverse"
+            yield (
+                params[f"weight_ih_{suffix}"],
+                w_hh,
+                params[f"bias_ih_{suffix}"],
+                params[f"bias_hh_{suffix}"],
+            )
 
 
-def _set_bias(b_ih: torch.Tensor, b_hh: torch.Tensor, block: slice, value) -> None:
+def _set_bias(
+    b_ih: torch.Tensor, b_hh: torch.Tensor, block: slice, value
+) -> None:
     """Make the effective bias (b_ih + b_hh)[block] equal ``value``: b_ih = value, b_hh = 0."""
     b_ih[block] = value
     b_hh[block] = 0.0
 
 
-def _constant_gate_bias_(rnn: nn.Module, kind: str, gate: int, value: float) -> nn.Module:
+def _constant_gate_bias_(
+    rnn: nn.Module, kind: str, gate: int, value: float
+) -> nn.Module:
     """Set the effective bias of gate number ``gate`` to ``value`` in every layer and direction."""
     for _, w_hh, b_ih, b_hh in _layers(rnn, kind):
         H = w_hh.shape[1]
@@ -64,17 +78,25 @@ def _constant_gate_bias_(rnn: nn.Module, kind: str, gate: int, value: float) -> 
     return rnn
 
 
-def _log_uniform(H: int, T_max: float, generator, like: torch.Tensor) -> torch.Tensor:
+def _log_uniform(
+    H: int, T_max: float, generator, like: torch.Tensor
+) -> torch.Tensor:
     """H draws of log(u), u ~ U[1, T_max - 1]."""
     if not T_max > 2:
         raise ValueError(f"T_max must be greater than 2, got {T_max}")
-    u = 1.0 + (T_max - 2.0) * torch.rand(H, generator=generator, dtype=torch.float64)
+    u = 1.0 + (T_max - 2.0) * torch.rand(
+        H, generator=generator, dtype=torch.float64
+    )
     return torch.log(u).to(like)
 
 
 @torch.no_grad()
-def identity_init_(rnn: nn.Module, *, input_std: float = 0.001,
-                   generator: torch.Generator | None = None) -> nn.Module:
+def identity_init_(
+    rnn: nn.Module,
+    *,
+    input_std: float = 0.001,
+    generator: torch.Generator | None = None,
+) -> nn.Module:
     """The IRNN of Le, Jaitly and Hinton (2015): a ReLU RNN started at the identity.
 
     .. math::
@@ -90,9 +112,11 @@ def identity_init_(rnn: nn.Module, *, input_std: float = 0.001,
 
     ``rnn`` must be an RNN with ``nonlinearity='relu'``.
     """
-    list(_layers(rnn, "RNN"))                       # type checks before any change
+    list(_layers(rnn, "RNN"))  # type checks before any change
     if getattr(rnn, "nonlinearity", None) != "relu":
-        raise ValueError("the IRNN is a ReLU network: build the RNN with nonlinearity='relu'")
+        raise ValueError(
+            "the IRNN is a ReLU network: build the RNN with nonlinearity='relu'"
+        )
     for w_ih, w_hh, b_ih, b_hh in _layers(rnn, "RNN"):
         w_ih.normal_(0.0, input_std, generator=generator)
         w_hh.copy_(torch.eye(w_hh.shape[0], dtype=w_hh.dtype))
@@ -118,8 +142,9 @@ def forget_bias_(lstm: nn.Module, b_f: float) -> nn.Module:
 
 
 @torch.no_grad()
-def chrono_init_(lstm: nn.Module, T_max: float,
-                 generator: torch.Generator | None = None) -> nn.Module:
+def chrono_init_(
+    lstm: nn.Module, T_max: float, generator: torch.Generator | None = None
+) -> nn.Module:
     """The chrono initialisation of Tallec and Ollivier (2018), for an LSTM.
 
     .. math::
@@ -159,8 +184,9 @@ def update_bias_(gru: nn.Module, b_z: float) -> nn.Module:
 
 
 @torch.no_grad()
-def chrono_update_bias_(gru: nn.Module, T_max: float,
-                        generator: torch.Generator | None = None) -> nn.Module:
+def chrono_update_bias_(
+    gru: nn.Module, T_max: float, generator: torch.Generator | None = None
+) -> nn.Module:
     """A chrono-style update-gate bias for the GRU: b_z ~ log(U[1, T_max - 1]).
 
     .. note::
@@ -172,5 +198,10 @@ def chrono_update_bias_(gru: nn.Module, T_max: float,
     """
     for _, w_hh, b_ih, b_hh in _layers(gru, "GRU"):
         H = w_hh.shape[1]
-        _set_bias(b_ih, b_hh, slice(H, 2 * H), _log_uniform(H, T_max, generator, b_ih))
+        _set_bias(
+            b_ih,
+            b_hh,
+            slice(H, 2 * H),
+            _log_uniform(H, T_max, generator, b_ih),
+        )
     return gru

@@ -22,15 +22,26 @@ from . import torch as rnnbook_torch
 #: The recurrent layer classes, per implementation and cell.
 LAYERS = {
     "torch": {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU},
-    "rnnbook": {"rnn": rnnbook_torch.RNN, "lstm": rnnbook_torch.LSTM, "gru": rnnbook_torch.GRU},
+    "rnnbook": {
+        "rnn": rnnbook_torch.RNN,
+        "lstm": rnnbook_torch.LSTM,
+        "gru": rnnbook_torch.GRU,
+    },
 }
 CELLS = tuple(LAYERS["torch"])
 
 
-def recurrent_layer(cell: str, input_size: int, hidden_size: int, *, impl: str = "torch",
-                    **kwargs) -> nn.Module:
+def recurrent_layer(
+    cell: str,
+    input_size: int,
+    hidden_size: int,
+    *,
+    impl: str = "torch",
+    **kwargs,
+) -> nn.Module:
     """An ``RNN``, ``LSTM`` or ``GRU`` layer from ``torch.nn`` (``impl="torch"``) or
-    :mod:`rnnbook.torch` (``impl="rnnbook"``): ``LAYERS[impl][cell](input_size, hidden_size, **kwargs)``."""
+    :mod:`rnnbook.torch` (``impl="rnnbook"``): ``LAYERS[impl][cell](input_size, hidden_size, **kwargs)``.
+    """
     if impl not in LAYERS:
         raise ValueError(f"impl must be 'torch' or 'rnnbook', got {impl!r}")
     if cell.lower() not in CELLS:
@@ -47,11 +58,21 @@ class SequenceClassifier(nn.Module):
     [h_T (forward) ; h_1 (backward)], not ``output[-1]``.
     """
 
-    def __init__(self, cell: str, input_size: int, hidden_size: int, output_size: int,
-                 *, impl: str = "torch", **kwargs):
+    def __init__(
+        self,
+        cell: str,
+        input_size: int,
+        hidden_size: int,
+        output_size: int,
+        *,
+        impl: str = "torch",
+        **kwargs,
+    ):
         super().__init__()
         self.cell = cell.lower()
-        self.rnn = recurrent_layer(cell, input_size, hidden_size, impl=impl, **kwargs)
+        self.rnn = recurrent_layer(
+            cell, input_size, hidden_size, impl=impl, **kwargs
+        )
         self.bidirectional = bool(kwargs.get("bidirectional", False))
         self.batch_first = bool(kwargs.get("batch_first", False))
         directions = 2 if self.bidirectional else 1
@@ -59,11 +80,17 @@ class SequenceClassifier(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if x.dim() != 3:
-            layout = "(B, T, D) (batch_first=True)" if self.batch_first else "(T, B, D)"
-            raise ValueError(f"x must be {layout}, a 3-D tensor; got shape {tuple(x.shape)}")
-        out, state = self.rnn(x)                      # out: (T, B, dirs*H) or (B, T, dirs*H)
+            layout = (
+                "(B, T, D) (batch_first=True)"
+                if self.batch_first
+                else "(T, B, D)"
+            )
+            raise ValueError(
+                f"x must be {layout}, a 3-D tensor; got shape {tuple(x.shape)}"
+            )
+        out, state = self.rnn(x)  # out: (T, B, dirs*H) or (B, T, dirs*H)
         if not self.bidirectional:
-            h_T = out[:, -1] if self.batch_first else out[-1]   # (B, H)
+            h_T = out[:, -1] if self.batch_first else out[-1]  # (B, H)
             return self.head(h_T)
         # out[-1]'s backward half has seen only x_T; the backward direction's
         # summary of the whole sequence is its final state, h_n[-1] (at t = 1).

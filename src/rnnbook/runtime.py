@@ -88,7 +88,9 @@ def seed_offset() -> int:
             f"Unset it (seed offset 0) or run e.g. `{_SEED_ENV}=1 make robust`."
         ) from None
     if value < 0:
-        raise ValueError(f"{_SEED_ENV} must be a non-negative integer, got {value}.")
+        raise ValueError(
+            f"{_SEED_ENV} must be a non-negative integer, got {value}."
+        )
     return value
 
 
@@ -133,7 +135,9 @@ def seed_everything(seed: int = 0) -> None:
     torch.backends.cudnn.benchmark = False
 
 
-def setup(seed: int = 0, *, data: str | None = None, threads: int | None = 1) -> dict:
+def setup(
+    seed: int = 0, *, data: str | None = None, threads: int | None = 1
+) -> dict:
     """Seed everything, apply the figure style and print what the chapter runs on.
 
     Parameters
@@ -208,7 +212,9 @@ def claim(name: str, value, *, above=None, below=None) -> float:
     its value(s) and its bounds when a value is outside or not finite.
     """
     if above is None and below is None:
-        raise ValueError(f"claim {name!r}: give a bound, above= or below= (or both)")
+        raise ValueError(
+            f"claim {name!r}: give a bound, above= or below= (or both)"
+        )
     values = np.asarray(value, dtype=float).ravel()
     if values.size == 0:
         raise ValueError(f"claim {name!r}: no value to check")
@@ -217,15 +223,22 @@ def claim(name: str, value, *, above=None, below=None) -> float:
         margins.append(values - float(above))
     if below is not None:
         margins.append(float(below) - values)
-    margin = float(np.min(np.stack(margins))) if np.all(np.isfinite(values)) else -math.inf
+    margin = (
+        float(np.min(np.stack(margins)))
+        if np.all(np.isfinite(values))
+        else -math.inf
+    )
     path = os.environ.get(_CLAIMS_ENV, "").strip()
     if path:
         record = {
-            "name": name, "value": [round(float(v), 6) for v in values],
+            "name": name,
+            "value": [round(float(v), 6) for v in values],
             "above": None if above is None else float(above),
             "below": None if below is None else float(below),
             "margin": margin if math.isfinite(margin) else None,
-            "seed_offset": seed_offset(), "budget": budget(), "onednn": onednn_enabled(),
+            "seed_offset": seed_offset(),
+            "budget": budget(),
+            "onednn": onednn_enabled(),
         }
         with open(path, "a", encoding="utf-8") as f:
             f.write(json.dumps(record) + "\n")
@@ -233,6 +246,9 @@ def claim(name: str, value, *, above=None, below=None) -> float:
         shown = values[0] if values.size == 1 else values.round(4).tolist()
         bounds = " and ".join(
             ([f"above {above}"] if above is not None else [])
-            + ([f"below {below}"] if below is not None else []))
-        raise AssertionError(f"claim {name!r} does not hold: {shown} should be {bounds}")
+            + ([f"below {below}"] if below is not None else [])
+        )
+        raise AssertionError(
+            f"claim {name!r} does not hold: {shown} should be {bounds}"
+        )
     return margin

@@ -16,13 +16,13 @@ from cycler import cycler
 
 #: Okabe-Ito colours by role.
 COLORS = {
-    "input": "#0072B2",      # blue
-    "hidden": "#009E73",     # green
-    "output": "#D55E00",     # vermillion
-    "gradient": "#CC79A7",   # reddish purple
-    "cell": "#E69F00",       # orange
-    "gate": "#56B4E9",       # sky blue
-    "neutral": "#555555",    # dark grey
+    "input": "#0072B2",  # blue
+    "hidden": "#009E73",  # green
+    "output": "#D55E00",  # vermillion
+    "gradient": "#CC79A7",  # reddish purple
+    "cell": "#E69F00",  # orange
+    "gate": "#56B4E9",  # sky blue
+    "neutral": "#555555",  # dark grey
     "highlight": "#F0E442",  # yellow
 }
 
@@ -34,11 +34,19 @@ MODEL_COLORS = {
     "MLP": "#555555",
 }
 
-CYCLE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#555555"]
+CYCLE = [
+    "#0072B2",
+    "#D55E00",
+    "#009E73",
+    "#CC79A7",
+    "#E69F00",
+    "#56B4E9",
+    "#555555",
+]
 
 RC = {
     "figure.figsize": (6.4, 3.6),
-    "figure.dpi": 150,          # what the inline backend renders at: sharp on the site
+    "figure.dpi": 150,  # what the inline backend renders at: sharp on the site
     "savefig.dpi": 150,
     "savefig.bbox": "tight",
     "font.size": 10,
@@ -53,7 +61,7 @@ RC = {
     "grid.alpha": 0.3,
     "grid.linewidth": 0.6,
     "lines.linewidth": 1.6,
-    "legend.frameon": True,     # a framed legend: lines no longer run through its text
+    "legend.frameon": True,  # a framed legend: lines no longer run through its text
     "legend.framealpha": 0.92,
     "legend.edgecolor": "0.8",
     "legend.fancybox": False,

@@ -52,8 +52,13 @@ ADDING_BASELINE_MSE = 1.0 / 6.0
 ADDING_ONE_NUMBER_MSE = 1.0 / 12.0
 
 
-def delayed_recall(batch: int, delay: int, *, n_symbols: int = 4,
-                   generator: torch.Generator | None = None):
+def delayed_recall(
+    batch: int,
+    delay: int,
+    *,
+    n_symbols: int = 4,
+    generator: torch.Generator | None = None,
+):
     """Recall the first symbol after ``delay`` steps of distractors.
 
     Returns
@@ -71,12 +76,16 @@ def delayed_recall(batch: int, delay: int, *, n_symbols: int = 4,
     y = torch.randint(n_symbols, (batch,), generator=generator)
     x = torch.zeros(T, batch, n_symbols + 1)
     x[0, torch.arange(batch), y] = 1.0
-    x[1:, :, :n_symbols] = 0.5 * torch.rand(T - 1, batch, n_symbols, generator=generator)
+    x[1:, :, :n_symbols] = 0.5 * torch.rand(
+        T - 1, batch, n_symbols, generator=generator
+    )
     x[1:, :, n_symbols] = 1.0
     return x, y
 
 
-def adding_problem(batch: int, length: int, *, generator: torch.Generator | None = None):
+def adding_problem(
+    batch: int, length: int, *, generator: torch.Generator | None = None
+):
     """The adding problem of length ``length`` (the variant of Le et al. 2015).
 
     Values in [0, 1] and one mark in each half, as in Le, Jaitly and Hinton
@@ -124,8 +133,14 @@ def recall_chance_loss(n_symbols: int) -> float:
     return math.log(_positive("n_symbols", n_symbols))
 
 
-def copy_memory(batch: int, delay: int, *, n_symbols: int = 8, length: int = 10,
-                generator: torch.Generator | None = None):
+def copy_memory(
+    batch: int,
+    delay: int,
+    *,
+    n_symbols: int = 8,
+    length: int = 10,
+    generator: torch.Generator | None = None,
+):
     """The copy-memory task of Arjovsky, Shah and Bengio (2016).
 
     With K = ``n_symbols``, L = ``length`` and d = ``delay``, every sequence has
@@ -160,17 +175,19 @@ def copy_memory(batch: int, delay: int, *, n_symbols: int = 8, length: int = 10,
     L, K = length, n_symbols
     T = delay + 2 * L
     blank, go = K, K + 1
-    symbols = torch.randint(K, (L, batch), generator=generator)      # (L, B)
+    symbols = torch.randint(K, (L, batch), generator=generator)  # (L, B)
     tokens = torch.full((T, batch), blank, dtype=torch.long)
     tokens[:L] = symbols
     tokens[L + delay - 1] = go
     y = torch.full((T, batch), blank, dtype=torch.long)
-    y[L + delay:] = symbols
-    x = torch.nn.functional.one_hot(tokens, K + 2).float()           # (T, B, K+2)
+    y[L + delay :] = symbols
+    x = torch.nn.functional.one_hot(tokens, K + 2).float()  # (T, B, K+2)
     return x, y
 
 
-def copy_memory_baseline(delay: int, *, n_symbols: int = 8, length: int = 10) -> float:
+def copy_memory_baseline(
+    delay: int, *, n_symbols: int = 8, length: int = 10
+) -> float:
     """Cross-entropy of the memoryless strategy on :func:`copy_memory`.
 
     The strategy predicts "blank" with certainty for the first T - L steps,

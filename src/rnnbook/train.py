@@ -46,11 +46,22 @@ def accuracy(logits: torch.Tensor, y: torch.Tensor) -> float:
     return (logits.argmax(-1) == y).float().mean().item()
 
 
-def fit(model: nn.Module, make_batch: Callable[[int, torch.Generator], tuple], *,
-        steps: int, batch_size: int = 64, lr: float = 1e-3, clip: float | None = 1.0,
-        task: str = "classification", eval_size: int = 1000, eval_every: int = 50,
-        seed: int = 0, device: torch.device | str = "cpu", desc: str = "train",
-        progress: bool = True) -> History:
+def fit(
+    model: nn.Module,
+    make_batch: Callable[[int, torch.Generator], tuple],
+    *,
+    steps: int,
+    batch_size: int = 64,
+    lr: float = 1e-3,
+    clip: float | None = 1.0,
+    task: str = "classification",
+    eval_size: int = 1000,
+    eval_every: int = 50,
+    seed: int = 0,
+    device: torch.device | str = "cpu",
+    desc: str = "train",
+    progress: bool = True,
+) -> History:
     """Train ``model`` for ``steps`` Adam steps on fresh batches.
 
     Parameters
@@ -69,39 +80,83 @@ def fit(model: nn.Module, make_batch: Callable[[int, torch.Generator], tuple], *
     before training starts.
     """
     if task not in ("classification", "regression"):
-        raise ValueError(f"task must be 'classification' or 'regression', got {task!r}")
-    for name, value in (("steps", steps), ("eval_every", eval_every),
-                        ("batch_size", batch_size), ("eval_size", eval_size)):
+        raise ValueError(
+            f"task must be 'classification' or 'regression', got {task!r}"
+        )
+    for name, value in (
+        ("steps", steps),
+        ("eval_every", eval_every),
+        ("batch_size", batch_size),
+        ("eval_size", eval_size),
+    ):
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+            raise ValueError(
+                f"{name} must be a positive integer, got {value!r}"
+            )
     device = torch.device(device)
     cuda = [device.index or 0] if device.type == "cuda" else []
     with torch.random.fork_rng(devices=cuda):
-        torch.manual_seed(seed)      # dropout masks come from the global generator
-        return _fit(model, make_batch, steps=steps, batch_size=batch_size, lr=lr, clip=clip,
-                    task=task, eval_size=eval_size, eval_every=eval_every, seed=seed,
-                    device=device, desc=desc, progress=progress)
+        torch.manual_seed(seed)  # dropout masks come from the global generator
+        return _fit(
+            model,
+            make_batch,
+            steps=steps,
+            batch_size=batch_size,
+            lr=lr,
+            clip=clip,
+            task=task,
+            eval_size=eval_size,
+            eval_every=eval_every,
+            seed=seed,
+            device=device,
+            desc=desc,
+            progress=progress,
+        )
 
 
-def _fit(model, make_batch, *, steps, batch_size, lr, clip, task, eval_size, eval_every,
-         seed, device, desc, progress) -> History:
+def _fit(
+    model,
+    make_batch,
+    *,
+    steps,
+    batch_size,
+    lr,
+    clip,
+    task,
+    eval_size,
+    eval_every,
+    seed,
+    device,
+    desc,
+    progress,
+) -> History:
     gen = torch.Generator().manual_seed(seed)
     x_eval, y_eval = (t.to(device) for t in make_batch(eval_size, gen))
     model.to(device)
     opt = torch.optim.Adam(model.parameters(), lr=lr)
-    loss_fn = nn.CrossEntropyLoss() if task == "classification" else nn.MSELoss()
+    loss_fn = (
+        nn.CrossEntropyLoss() if task == "classification" else nn.MSELoss()
+    )
 
     def evaluate():
         model.eval()
         with torch.no_grad():
-            out = model(x_eval).squeeze(-1) if task == "regression" else model(x_eval)
+            out = (
+                model(x_eval).squeeze(-1)
+                if task == "regression"
+                else model(x_eval)
+            )
             loss = loss_fn(out, y_eval).item()
         model.train()
-        return loss, accuracy(out, y_eval) if task == "classification" else loss
+        return loss, (
+            accuracy(out, y_eval) if task == "classification" else loss
+        )
 
     hist = History()
     model.train()
-    bar = tqdm(range(1, steps + 1), desc=desc, disable=not progress, mininterval=1.0)
+    bar = tqdm(
+        range(1, steps + 1), desc=desc, disable=not progress, mininterval=1.0
+    )
     for step in bar:
         x, y = (t.to(device) for t in make_batch(batch_size, gen))
         out = model(x)
@@ -110,7 +165,11 @@ def _fit(model, make_batch, *, steps, batch_size, lr, clip, task, eval_size, eva
         loss = loss_fn(out, y)
         opt.zero_grad(set_to_none=True)
         loss.backward()
-        norm = clip_grad_norm_(model.parameters(), clip) if clip else _grad_norm(model)
+        norm = (
+            clip_grad_norm_(model.parameters(), clip)
+            if clip
+            else _grad_norm(model)
+        )
         opt.step()
         if step % eval_every == 0 or step == steps:
             eval_loss, metric = evaluate()
@@ -124,5 +183,11 @@ def _fit(model, make_batch, *, steps, batch_size, lr, clip, task, eval_size, eva
 
 
 def _grad_norm(model: nn.Module) -> float:
-    norms = [p.grad.detach().norm() for p in model.parameters() if p.grad is not None]
-    return torch.linalg.vector_norm(torch.stack(norms)).item() if norms else 0.0
+    norms = [
+        p.grad.detach().norm()
+        for p in model.parameters()
+        if p.grad is not None
+    ]
+    return (
+        torch.linalg.vector_norm(torch.stack(norms)).item() if norms else 0.0
+    )

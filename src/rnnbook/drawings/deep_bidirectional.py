@@ -16,7 +16,10 @@ from ..style import COLORS
 
 __all__ = ["draw_deep_bidirectional"]
 
-FWD, BWD = COLORS["hidden"], COLORS["cell"]      # forward and backward direction, as in the chapter
+FWD, BWD = (
+    COLORS["hidden"],
+    COLORS["cell"],
+)  # forward and backward direction, as in the chapter
 
 
 def draw_deep_bidirectional(T: int = 4):
@@ -32,10 +35,24 @@ def draw_deep_bidirectional(T: int = 4):
         sub = "T" if t == T - 1 else str(t + 1)
         xin = box(ax, (x, y_in), f"$x_{{{sub}}}$", w=0.42, h=0.3, color=X)
         for layer in (1, 2):
-            f = box(ax, (x - w, rows[layer, "f"]), rf"$\overrightarrow{{h}}_{{{sub}}}$",
-                    w=w, h=h, color=FWD, fill_alpha=0.25)
-            b = box(ax, (x + w, rows[layer, "b"]), rf"$\overleftarrow{{h}}_{{{sub}}}$",
-                    w=w, h=h, color=BWD, fill_alpha=0.25)
+            f = box(
+                ax,
+                (x - w, rows[layer, "f"]),
+                rf"$\overrightarrow{{h}}_{{{sub}}}$",
+                w=w,
+                h=h,
+                color=FWD,
+                fill_alpha=0.25,
+            )
+            b = box(
+                ax,
+                (x + w, rows[layer, "b"]),
+                rf"$\overleftarrow{{h}}_{{{sub}}}$",
+                w=w,
+                h=h,
+                color=BWD,
+                fill_alpha=0.25,
+            )
             cells[layer, "f", t], cells[layer, "b", t] = f, b
             c = circle(ax, (x, y_c[layer - 1]), ";", r=0.26, color=N)
             cats[layer, t] = c
@@ -48,26 +65,83 @@ def draw_deep_bidirectional(T: int = 4):
         arrow(ax, (c1.x - 0.15, c1.y + 0.22), cells[2, "f", t].bottom, color=N)
         arrow(ax, (c1.x + 0.15, c1.y + 0.22), cells[2, "b", t].bottom, color=N)
         arrow(ax, cats[2, t].top, (x, y_out - 0.25), color=COLORS["output"])
-        ax.text(x, y_out, f"output[{'T' if t == T - 1 else t + 1}]", ha="center", va="bottom",
-                fontsize=9, color=COLORS["output"])
+        ax.text(
+            x,
+            y_out,
+            f"output[{'T' if t == T - 1 else t + 1}]",
+            ha="center",
+            va="bottom",
+            fontsize=9,
+            color=COLORS["output"],
+        )
     for layer in (1, 2):
-        for t in range(T - 1):   # forward recurrence left to right, backward right to left
-            arrow(ax, cells[layer, "f", t].right, cells[layer, "f", t + 1].left, color=FWD, lw=1.6)
-            arrow(ax, cells[layer, "b", t + 1].left, cells[layer, "b", t].right, color=BWD, lw=1.6)
+        for t in range(
+            T - 1
+        ):  # forward recurrence left to right, backward right to left
+            arrow(
+                ax,
+                cells[layer, "f", t].right,
+                cells[layer, "f", t + 1].left,
+                color=FWD,
+                lw=1.6,
+            )
+            arrow(
+                ax,
+                cells[layer, "b", t + 1].left,
+                cells[layer, "b", t].right,
+                color=BWD,
+                lw=1.6,
+            )
         # final states: forward ends at t = T (right), backward at t = 1 (left)
         fT, b1 = cells[layer, "f", T - 1], cells[layer, "b", 0]
         arrow(ax, fT.right, (fT.right[0] + 1.5, fT.y), color=FWD, dashed=True)
-        ax.text(fT.right[0] + 1.6, fT.y, f"h_n[{2 * layer - 2}]", va="center", fontsize=9,
-                color=FWD)
+        ax.text(
+            fT.right[0] + 1.6,
+            fT.y,
+            f"h_n[{2 * layer - 2}]",
+            va="center",
+            fontsize=9,
+            color=FWD,
+        )
         arrow(ax, b1.left, (b1.left[0] - 0.95, b1.y), color=BWD, dashed=True)
-        ax.text(b1.left[0] - 1.0, b1.y, f"h_n[{2 * layer - 1}]", va="center", ha="right",
-                fontsize=9, color=BWD)
-        ax.text(-3.0, rows[layer, "f"], f"layer {layer}\nforward", va="center", fontsize=9,
-                color=FWD)
-        ax.text(-3.0, rows[layer, "b"] + 0.35, f"layer {layer}\nbackward", va="center",
-                fontsize=9, color=BWD)
-    ax.text(xs[0] - 1.0, (y_c[0] + rows[2, "f"]) / 2 + 0.1, "dropout", fontsize=8, color=N,
-            ha="right", va="center", style="italic")
+        ax.text(
+            b1.left[0] - 1.0,
+            b1.y,
+            f"h_n[{2 * layer - 1}]",
+            va="center",
+            ha="right",
+            fontsize=9,
+            color=BWD,
+        )
+        ax.text(
+            -3.0,
+            rows[layer, "f"],
+            f"layer {layer}\nforward",
+            va="center",
+            fontsize=9,
+            color=FWD,
+        )
+        ax.text(
+            -3.0,
+            rows[layer, "b"] + 0.35,
+            f"layer {layer}\nbackward",
+            va="center",
+            fontsize=9,
+            color=BWD,
+        )
+    ax.text(
+        xs[0] - 1.0,
+        (y_c[0] + rows[2, "f"]) / 2 + 0.1,
+        "dropout",
+        fontsize=8,
+        color=N,
+        ha="right",
+        va="center",
+        style="italic",
+    )
     ax.text(-3.0, y_in, "input", va="center", fontsize=9, color=X)
-    ax.set_title("A 2-layer bidirectional RNN: num_layers=2, bidirectional=True", fontsize=11)
+    ax.set_title(
+        "A 2-layer bidirectional RNN: num_layers=2, bidirectional=True",
+        fontsize=11,
+    )
     return fig

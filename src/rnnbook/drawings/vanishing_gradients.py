@@ -30,26 +30,67 @@ def draw_jacobian_chain():
     fig, ax = canvas(9, 2.9, xlim=(0, 20.5), ylim=(-0.2, 5.6))
     xs = [1.5, 5.2, 8.9, 12.6, 16.3]
     names = ["$h_t$", "$h_{t+1}$", r"$\cdots$", "$h_{T-1}$", "$h_T$"]
-    nodes = [box(ax, (x, 3.6), s, color=COLORS["hidden"]) for x, s in zip(xs, names)]
+    nodes = [
+        box(ax, (x, 3.6), s, color=COLORS["hidden"]) for x, s in zip(xs, names)
+    ]
     loss = box(ax, (19.6, 3.6), "$L$", w=0.6, color=COLORS["output"])
     for a, b in zip(nodes[:-1], nodes[1:]):
-        arrow(ax, a.right, b.left, label=r"$W_{hh}$, $\phi$", color=COLORS["hidden"])
+        arrow(
+            ax,
+            a.right,
+            b.left,
+            label=r"$W_{hh}$, $\phi$",
+            color=COLORS["hidden"],
+        )
     arrow(ax, nodes[-1].right, loss.left, color=COLORS["output"])
     jac = ["$J_{t+1}$", "$J_{t+2}$", "$J_{T-1}$", "$J_T$"]
     for a, b, s in zip(nodes[:-1], nodes[1:], jac):
-        arrow(ax, (b.x - 0.3, b.y - b.h), (a.x + 0.3, a.y - a.h), rad=-0.45,
-              color=COLORS["gradient"], dashed=True)
-        ax.text((a.x + b.x) / 2, 2.0, s, ha="center", va="center", color=COLORS["gradient"])
-    arrow(ax, (loss.x, loss.y - loss.h), (nodes[-1].x + 0.3, nodes[-1].y - nodes[-1].h),
-          rad=-0.45, color=COLORS["gradient"], dashed=True)
-    ax.text(18.3, 2.0, r"$\partial L/\partial h_T$", ha="center", va="center",
-            color=COLORS["gradient"], fontsize=9)
-    ax.text(10.25, 0.35,
-            r"$\partial h_T/\partial h_t = J_T\,J_{T-1}\cdots J_{t+1}$,   "
-            r"$J_s = \partial h_s/\partial h_{s-1} = \mathrm{diag}(\phi'(z_s))\,W_{hh}$",
-            ha="center", va="center", fontsize=11)
-    ax.set_title("Forward: the state is carried by $W_{hh}$.  Backward: the gradient is "
-                 "multiplied by one Jacobian per step")
+        arrow(
+            ax,
+            (b.x - 0.3, b.y - b.h),
+            (a.x + 0.3, a.y - a.h),
+            rad=-0.45,
+            color=COLORS["gradient"],
+            dashed=True,
+        )
+        ax.text(
+            (a.x + b.x) / 2,
+            2.0,
+            s,
+            ha="center",
+            va="center",
+            color=COLORS["gradient"],
+        )
+    arrow(
+        ax,
+        (loss.x, loss.y - loss.h),
+        (nodes[-1].x + 0.3, nodes[-1].y - nodes[-1].h),
+        rad=-0.45,
+        color=COLORS["gradient"],
+        dashed=True,
+    )
+    ax.text(
+        18.3,
+        2.0,
+        r"$\partial L/\partial h_T$",
+        ha="center",
+        va="center",
+        color=COLORS["gradient"],
+        fontsize=9,
+    )
+    ax.text(
+        10.25,
+        0.35,
+        r"$\partial h_T/\partial h_t = J_T\,J_{T-1}\cdots J_{t+1}$,   "
+        r"$J_s = \partial h_s/\partial h_{s-1} = \mathrm{diag}(\phi'(z_s))\,W_{hh}$",
+        ha="center",
+        va="center",
+        fontsize=11,
+    )
+    ax.set_title(
+        "Forward: the state is carried by $W_{hh}$.  Backward: the gradient is "
+        "multiplied by one Jacobian per step"
+    )
     return fig
 
 
@@ -58,13 +99,27 @@ def draw_clipping_2d(ax=None, M: float = 1.0):
     if ax is None:
         fig, ax = plt.subplots(figsize=(4, 3.6))
     fig = ax.figure
-    ax.add_patch(plt.Rectangle((-M, -M), 2 * M, 2 * M, fill=False, ec=COLORS["cell"], lw=1.2))
+    ax.add_patch(
+        plt.Rectangle(
+            (-M, -M), 2 * M, 2 * M, fill=False, ec=COLORS["cell"], lw=1.2
+        )
+    )
     ax.add_patch(plt.Circle((0, 0), M, fill=False, ec=COLORS["gate"], lw=1.2))
     for v in (np.array([3.0, 0.6]), np.array([1.8, 2.4])):
-        by_value, by_norm = np.clip(v, -M, M), v * min(1, M / np.linalg.norm(v))
-        for end, color, lw in ((v, COLORS["neutral"], 1.2), (by_value, COLORS["cell"], 1.6),
-                               (by_norm, COLORS["gate"], 1.6)):
-            ax.annotate("", end, (0, 0), arrowprops=dict(arrowstyle="-|>", color=color, lw=lw))
+        by_value, by_norm = np.clip(v, -M, M), v * min(
+            1, M / np.linalg.norm(v)
+        )
+        for end, color, lw in (
+            (v, COLORS["neutral"], 1.2),
+            (by_value, COLORS["cell"], 1.6),
+            (by_norm, COLORS["gate"], 1.6),
+        ):
+            ax.annotate(
+                "",
+                end,
+                (0, 0),
+                arrowprops=dict(arrowstyle="-|>", color=color, lw=lw),
+            )
     ax.plot([], [], color=COLORS["neutral"], label="gradient")
     ax.plot([], [], color=COLORS["cell"], label="by value (box)")
     ax.plot([], [], color=COLORS["gate"], label="by norm (disc)")
@@ -74,5 +129,7 @@ def draw_clipping_2d(ax=None, M: float = 1.0):
     ax.set_xlabel("component 1")
     ax.set_ylabel("component 2")
     ax.set_title(f"Clipping to $M$ = {M:g} in 2-D")
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2)
+    ax.legend(
+        fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2
+    )
     return fig

@@ -24,12 +24,25 @@ A cache from one module cannot be passed to the other's backward function
 """
 
 from .gru import gru_backward, gru_cell_backward, gru_cell_forward, gru_forward
-from .lstm import (lstm_backward, lstm_cell_backward, lstm_cell_forward,
-                   lstm_forward)
+from .lstm import (
+    lstm_backward,
+    lstm_cell_backward,
+    lstm_cell_forward,
+    lstm_forward,
+)
 from .rnn import rnn_backward, rnn_cell_backward, rnn_cell_forward, rnn_forward
 
 __all__ = [
-    "rnn_forward", "rnn_backward", "rnn_cell_forward", "rnn_cell_backward",
-    "lstm_forward", "lstm_backward", "lstm_cell_forward", "lstm_cell_backward",
-    "gru_forward", "gru_backward", "gru_cell_forward", "gru_cell_backward",
+    "rnn_forward",
+    "rnn_backward",
+    "rnn_cell_forward",
+    "rnn_cell_backward",
+    "lstm_forward",
+    "lstm_backward",
+    "lstm_cell_forward",
+    "lstm_cell_backward",
+    "gru_forward",
+    "gru_backward",
+    "gru_cell_forward",
+    "gru_cell_backward",
 ]

@@ -34,14 +34,14 @@ def _gru_step(a, hn, h_prev, h):
     (preallocated, (B, H)) holds h_t.
     """
     H = h.shape[-1]
-    _sigmoid_(a[:, :2 * H])
-    r, z, n = a[:, :H], a[:, H:2 * H], a[:, 2 * H:]
-    np.multiply(r, hn, out=h)                 # (h used as scratch)
+    _sigmoid_(a[:, : 2 * H])
+    r, z, n = a[:, :H], a[:, H : 2 * H], a[:, 2 * H :]
+    np.multiply(r, hn, out=h)  # (h used as scratch)
     n += h
-    np.tanh(n, out=n)                         # n_t
+    np.tanh(n, out=n)  # n_t
     np.subtract(h_prev, n, out=h)
     h *= z
-    h += n                                    # h_t = n + z ⊙ (h_{t-1} − n)
+    h += n  # h_t = n + z ⊙ (h_{t-1} − n)
 
 
 def _gru_step_backward(dh, gates, h_prev, hn, dah, dan, dh_direct, work):
@@ -71,22 +71,22 @@ def _gru_step_backward(dh, gates, h_prev, hn, dah, dan, dh_direct, work):
         da_r = da_n ⊙ (W_hn h_{t-1} + b_hn) ⊙ r(1 − r)
     """
     H = dh.shape[-1]
-    r, z, n = gates[:, :H], gates[:, H:2 * H], gates[:, 2 * H:]
+    r, z, n = gates[:, :H], gates[:, H : 2 * H], gates[:, 2 * H :]
     deriv, tmp = work
     np.subtract(1, gates, out=deriv)
-    deriv *= gates                                   # σ' for r and z ...
-    d_n = deriv[:, 2 * H:]
+    deriv *= gates  # σ' for r and z ...
+    d_n = deriv[:, 2 * H :]
     np.multiply(n, n, out=d_n)
-    np.subtract(1, d_n, out=d_n)                     # ... tanh' for n
-    np.multiply(dh, z, out=dh_direct)                # z ⊙ dh
-    np.subtract(dh, dh_direct, out=dan)              # (1 − z) ⊙ dh: gradient of n_t
-    dan *= d_n                                       # da_n
+    np.subtract(1, d_n, out=d_n)  # ... tanh' for n
+    np.multiply(dh, z, out=dh_direct)  # z ⊙ dh
+    np.subtract(dh, dh_direct, out=dan)  # (1 − z) ⊙ dh: gradient of n_t
+    dan *= d_n  # da_n
     np.subtract(h_prev, n, out=tmp)
-    tmp *= dh                                        # gradient of z_t
-    np.multiply(tmp, deriv[:, H:2 * H], out=dah[:, H:2 * H])   # da_z
-    np.multiply(dan, hn, out=tmp)                    # gradient of r_t
-    np.multiply(tmp, deriv[:, :H], out=dah[:, :H])   # da_r
-    np.multiply(dan, r, out=dah[:, 2 * H:])          # gradient of W_hn h + b_hn
+    tmp *= dh  # gradient of z_t
+    np.multiply(tmp, deriv[:, H : 2 * H], out=dah[:, H : 2 * H])  # da_z
+    np.multiply(dan, hn, out=tmp)  # gradient of r_t
+    np.multiply(tmp, deriv[:, :H], out=dah[:, :H])  # da_r
+    np.multiply(dan, r, out=dah[:, 2 * H :])  # gradient of W_hn h + b_hn
 
 
 def _workspace(B, H, dtype):
@@ -102,8 +102,8 @@ def _input_grads(dah, dan, x, params):
     """
     H = dan.shape[1]
     w_ih = params["weight_ih"]
-    drz = dah[:, :2 * H]
-    dx = drz @ w_ih[:2 * H] + dan @ w_ih[2 * H:]
+    drz = dah[:, : 2 * H]
+    dx = drz @ w_ih[: 2 * H] + dan @ w_ih[2 * H :]
     grads = {"weight_ih": np.concatenate([drz.T @ x, dan.T @ x])}
     if "bias_ih" in params:
         grads["bias_ih"] = np.concatenate([drz.sum(axis=0), dan.sum(axis=0)])
@@ -124,7 +124,7 @@ def _input_side(x2, params, H):
     if "bias_ih" in params:
         a += params["bias_ih"]
     if "bias_hh" in params:
-        a[..., :2 * H] += params["bias_hh"][:2 * H]
+        a[..., : 2 * H] += params["bias_hh"][: 2 * H]
     return a
 
 
@@ -153,14 +153,20 @@ def gru_cell_forward(x_t, h_prev, params):
     h_prev = validate.check_state("h_prev", h_prev, B, H, x_t.dtype)
     a = _input_side(x_t, params, H)
     hh = h_prev @ params["weight_hh"].T
-    a[:, :2 * H] += hh[:, :2 * H]
-    hn = hh[:, 2 * H:]
+    a[:, : 2 * H] += hh[:, : 2 * H]
+    hn = hh[:, 2 * H :]
     if "bias_hh" in params:
-        hn += params["bias_hh"][2 * H:]
+        hn += params["bias_hh"][2 * H :]
     h = np.empty((B, H), dtype=x_t.dtype)
     _gru_step(a, hn, h_prev, h)
-    cache = dict(made_by="fast.gru_cell_forward", x=x_t, h_prev=h_prev, gates=a,
-                 hn=hn, params=params)
+    cache = dict(
+        made_by="fast.gru_cell_forward",
+        x=x_t,
+        h_prev=h_prev,
+        gates=a,
+        hn=hn,
+        params=params,
+    )
     return h, cache
 
 
@@ -182,14 +188,27 @@ def gru_cell_backward(dh_t, cache):
     grads : dict with the keys of ``params``
     """
     validate.check_cache(cache, "fast.gru", step=True)
-    gates, hn, h_prev, params = cache["gates"], cache["hn"], cache["h_prev"], cache["params"]
+    gates, hn, h_prev, params = (
+        cache["gates"],
+        cache["hn"],
+        cache["h_prev"],
+        cache["params"],
+    )
     B, H = h_prev.shape
     dh_t = validate.check_grad("dh_t", dh_t, (B, H), h_prev.dtype)
     dah = np.empty((B, 3 * H), dtype=h_prev.dtype)
     dan = np.empty((B, H), dtype=h_prev.dtype)
     dh_prev = np.empty((B, H), dtype=h_prev.dtype)
-    _gru_step_backward(dh_t, gates, h_prev, hn, dah, dan, dh_prev,
-                       _workspace(B, H, h_prev.dtype))
+    _gru_step_backward(
+        dh_t,
+        gates,
+        h_prev,
+        hn,
+        dah,
+        dan,
+        dh_prev,
+        _workspace(B, H, h_prev.dtype),
+    )
     dh_prev += dah @ params["weight_hh"]
     dx, grads = _input_grads(dah, dan, cache["x"], params)
     grads.update(_hidden_grads(dah, h_prev, params))
@@ -224,23 +243,29 @@ def gru_forward(x, h0, params):
     H = validate.check_params("gru", params, D, x.dtype)
     h0 = validate.check_state("h0", h0, B, H, x.dtype)
     W_hh_T = np.ascontiguousarray(params["weight_hh"].T)  # faster in BLAS
-    b_hn = params["bias_hh"][2 * H:] if "bias_hh" in params else None
+    b_hn = params["bias_hh"][2 * H :] if "bias_hh" in params else None
 
-    hs = np.empty((T + 1, B, H), dtype=x.dtype)            # h_0..h_T
+    hs = np.empty((T + 1, B, H), dtype=x.dtype)  # h_0..h_T
     hs[0] = h0
-    hns = np.empty((T, B, H), dtype=x.dtype)               # W_hn h_{t-1} + b_hn
+    hns = np.empty((T, B, H), dtype=x.dtype)  # W_hn h_{t-1} + b_hn
     gates = _input_side(x.reshape(T * B, D), params, H).reshape(T, B, 3 * H)
     buf = np.empty((B, 3 * H), dtype=x.dtype)
     for t in range(T):
         np.dot(hs[t], W_hh_T, out=buf)
-        gates[t, :, :2 * H] += buf[:, :2 * H]
+        gates[t, :, : 2 * H] += buf[:, : 2 * H]
         if b_hn is None:
-            hns[t] = buf[:, 2 * H:]
+            hns[t] = buf[:, 2 * H :]
         else:
-            np.add(buf[:, 2 * H:], b_hn, out=hns[t])
+            np.add(buf[:, 2 * H :], b_hn, out=hns[t])
         _gru_step(gates[t], hns[t], hs[t], hs[t + 1])
-    cache = dict(made_by="fast.gru_forward", x=x, hs=hs, hns=hns, gates=gates,
-                 params=params)
+    cache = dict(
+        made_by="fast.gru_forward",
+        x=x,
+        hs=hs,
+        hns=hns,
+        gates=gates,
+        params=params,
+    )
     return hs[1:].copy(), hs[T].copy(), cache
 
 
@@ -283,11 +308,14 @@ def gru_backward(dy, dh_T, cache):
     work = _workspace(B, H, x.dtype)
     for t in range(T - 1, -1, -1):
         np.add(dy[t], g_next, out=dh)
-        _gru_step_backward(dh, gates[t], hs[t], hns[t], dah[t], dan[t],
-                           direct, work)
+        _gru_step_backward(
+            dh, gates[t], hs[t], hns[t], dah[t], dan[t], direct, work
+        )
         np.dot(dah[t], W_hh, out=g_next)
         g_next += direct
     dah2 = dah.reshape(T * B, 3 * H)
-    dx, grads = _input_grads(dah2, dan.reshape(T * B, H), x.reshape(T * B, D), params)
+    dx, grads = _input_grads(
+        dah2, dan.reshape(T * B, H), x.reshape(T * B, D), params
+    )
     grads.update(_hidden_grads(dah2, hs[:T].reshape(T * B, H), params))
     return dx.reshape(T, B, D), g_next, {k: grads[k] for k in params}

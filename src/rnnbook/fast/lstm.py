@@ -33,7 +33,7 @@ def _reorder(w: np.ndarray) -> np.ndarray:
     The swap is its own inverse, so it also maps gradients back.
     """
     H = w.shape[0] // 4
-    return np.concatenate([w[:2 * H], w[3 * H:], w[2 * H:3 * H]])
+    return np.concatenate([w[: 2 * H], w[3 * H :], w[2 * H : 3 * H]])
 
 
 def _scaled_weights(params, H):
@@ -53,9 +53,9 @@ def _scaled_weights(params, H):
     b = validate.bias_sum(params)
     if b is not None:
         w_in[-1] = _reorder(b)
-    w_in[:, :3 * H] *= 0.5
+    w_in[:, : 3 * H] *= 0.5
     w_hh_t = np.ascontiguousarray(w_hh.T)
-    w_hh_t[:, :3 * H] *= 0.5
+    w_hh_t[:, : 3 * H] *= 0.5
     return w_in, w_hh_t
 
 
@@ -69,8 +69,12 @@ def _with_ones(x2):
 
 def _split(gates: np.ndarray, H: int):
     """Views (i, f, o, g) of a block of gates in the internal order."""
-    return (gates[..., :H], gates[..., H:2 * H],
-            gates[..., 2 * H:3 * H], gates[..., 3 * H:])
+    return (
+        gates[..., :H],
+        gates[..., H : 2 * H],
+        gates[..., 2 * H : 3 * H],
+        gates[..., 3 * H :],
+    )
 
 
 # --------------------------------------------------------------------- step math
@@ -84,8 +88,8 @@ def _gate_affine(B, H, dtype):
     """
     scale = np.full((B, 4 * H), 0.5, dtype=dtype)
     shift = np.full((B, 4 * H), 0.5, dtype=dtype)
-    scale[:, 3 * H:] = 1.0
-    shift[:, 3 * H:] = 0.0
+    scale[:, 3 * H :] = 1.0
+    shift[:, 3 * H :] = 0.0
     return scale, shift
 
 
@@ -101,13 +105,13 @@ def _lstm_step(a, c_prev, c, h, tmp, affine):
     scale, shift = affine
     np.tanh(a, out=a)
     a *= scale
-    a += shift                                  # σ(a) = ½ + ½ tanh(½ a); g = tanh(a_g)
+    a += shift  # σ(a) = ½ + ½ tanh(½ a); g = tanh(a_g)
     i, f, o, g = _split(a, H)
     np.multiply(i, g, out=tmp)
     np.multiply(f, c_prev, out=c)
-    c += tmp                                 # c_t = f ⊙ c_{t-1} + i ⊙ g
+    c += tmp  # c_t = f ⊙ c_{t-1} + i ⊙ g
     np.tanh(c, out=tmp)
-    np.multiply(o, tmp, out=h)               # h_t = o ⊙ tanh(c_t)
+    np.multiply(o, tmp, out=h)  # h_t = o ⊙ tanh(c_t)
 
 
 def _lstm_step_backward(dh, dc, gates, c_prev, c, da, work):
@@ -142,29 +146,36 @@ def _lstm_step_backward(dh, dc, gates, c_prev, c, da, work):
     np.subtract(1, tmp, out=tmp)
     tmp *= o
     tmp *= dh
-    dc += tmp                                   # total gradient of c_t
-    np.multiply(dc, g, out=da[:, :H])           # what each gate's output receives
-    np.multiply(dc, c_prev, out=da[:, H:2 * H])
-    np.multiply(dh, tanh_c, out=da[:, 2 * H:3 * H])
-    np.multiply(dc, i, out=da[:, 3 * H:])
-    np.subtract(1, gates, out=deriv)            # σ' = σ(1 − σ) for i, f, o ...
+    dc += tmp  # total gradient of c_t
+    np.multiply(dc, g, out=da[:, :H])  # what each gate's output receives
+    np.multiply(dc, c_prev, out=da[:, H : 2 * H])
+    np.multiply(dh, tanh_c, out=da[:, 2 * H : 3 * H])
+    np.multiply(dc, i, out=da[:, 3 * H :])
+    np.subtract(1, gates, out=deriv)  # σ' = σ(1 − σ) for i, f, o ...
     deriv *= gates
-    d_g = deriv[:, 3 * H:]
-    np.multiply(g, g, out=d_g)                  # ... and tanh' = 1 − g² for g
+    d_g = deriv[:, 3 * H :]
+    np.multiply(g, g, out=d_g)  # ... and tanh' = 1 − g² for g
     np.subtract(1, d_g, out=d_g)
-    da *= deriv                                 # through the gate nonlinearities
-    dc *= f                                     # gradient of c_{t-1}
+    da *= deriv  # through the gate nonlinearities
+    dc *= f  # gradient of c_{t-1}
 
 
 def _workspace(B, H, dtype):
-    return (np.empty((B, H), dtype), np.empty((B, H), dtype), np.empty((B, 4 * H), dtype))
+    return (
+        np.empty((B, H), dtype),
+        np.empty((B, H), dtype),
+        np.empty((B, 4 * H), dtype),
+    )
 
 
 def _param_grads(da, x, h_prev, params) -> dict:
     """PyTorch-ordered gradients from stacked 2-D da (N, 4H, internal order),
     x (N, D) and h_{t-1} (N, H)."""
-    grads = {"weight_ih": _reorder(da.T @ x), "weight_hh": _reorder(da.T @ h_prev)}
-    if "bias_ih" in params:                     # both biases or neither
+    grads = {
+        "weight_ih": _reorder(da.T @ x),
+        "weight_hh": _reorder(da.T @ h_prev),
+    }
+    if "bias_ih" in params:  # both biases or neither
         db = _reorder(da.sum(axis=0))
         grads["bias_ih"], grads["bias_hh"] = db, db.copy()
     return grads
@@ -194,13 +205,24 @@ def lstm_cell_forward(x_t, state_prev, params):
     x_t = validate.check_x(x_t, ndim=2, name="x_t")
     B, D = x_t.shape
     H = validate.check_params("lstm", params, D, x_t.dtype)
-    h_prev, c_prev = validate.check_pair("state_prev", state_prev, B, H, x_t.dtype)
+    h_prev, c_prev = validate.check_pair(
+        "state_prev", state_prev, B, H, x_t.dtype
+    )
     w_in, w_hh_t = _scaled_weights(params, H)
     a = _with_ones(x_t) @ w_in + h_prev @ w_hh_t
     c, h = np.empty((B, H), dtype=x_t.dtype), np.empty((B, H), dtype=x_t.dtype)
-    _lstm_step(a, c_prev, c, h, np.empty_like(c), _gate_affine(B, H, x_t.dtype))
-    cache = dict(made_by="fast.lstm_cell_forward", x=x_t, h_prev=h_prev,
-                 c_prev=c_prev, c=c.copy(), gates=a, params=params)
+    _lstm_step(
+        a, c_prev, c, h, np.empty_like(c), _gate_affine(B, H, x_t.dtype)
+    )
+    cache = dict(
+        made_by="fast.lstm_cell_forward",
+        x=x_t,
+        h_prev=h_prev,
+        c_prev=c_prev,
+        c=c.copy(),
+        gates=a,
+        params=params,
+    )
     return (h, c), cache
 
 
@@ -226,10 +248,16 @@ def lstm_cell_backward(dstate, cache):
     B, H = c.shape
     dh, dc = validate.check_grad_pair("dstate", dstate, B, H, c.dtype)
     da = np.empty((B, 4 * H), dtype=gates.dtype)
-    _lstm_step_backward(dh, dc, gates, cache["c_prev"], c, da, _workspace(B, H, c.dtype))
+    _lstm_step_backward(
+        dh, dc, gates, cache["c_prev"], c, da, _workspace(B, H, c.dtype)
+    )
     dx = da @ _reorder(params["weight_ih"])
     dh_prev = da @ _reorder(params["weight_hh"])
-    return dx, (dh_prev, dc), _param_grads(da, cache["x"], cache["h_prev"], params)
+    return (
+        dx,
+        (dh_prev, dc),
+        _param_grads(da, cache["x"], cache["h_prev"], params),
+    )
 
 
 # ---------------------------------------------------------------- whole sequence
@@ -264,8 +292,8 @@ def lstm_forward(x, state0, params):
     h0, c0 = validate.check_pair("state0", state0, B, H, x.dtype)
     w_in, w_hh_t = _scaled_weights(params, H)
 
-    hs = np.empty((T + 1, B, H), dtype=x.dtype)      # h_0..h_T
-    cs = np.empty((T + 1, B, H), dtype=x.dtype)      # c_0..c_T
+    hs = np.empty((T + 1, B, H), dtype=x.dtype)  # h_0..h_T
+    cs = np.empty((T + 1, B, H), dtype=x.dtype)  # c_0..c_T
     hs[0], cs[0] = h0, c0
     # pre-activations of every step: input part and bias now, W_hh h_{t-1} in the loop
     gates = (_with_ones(x.reshape(T * B, D)) @ w_in).reshape(T, B, 4 * H)
@@ -276,8 +304,14 @@ def lstm_forward(x, state0, params):
         np.dot(hs[t], w_hh_t, out=buf)
         gates[t] += buf
         _lstm_step(gates[t], cs[t], cs[t + 1], hs[t + 1], tmp, affine)
-    cache = dict(made_by="fast.lstm_forward", x=x, hs=hs, cs=cs, gates=gates,
-                 params=params)
+    cache = dict(
+        made_by="fast.lstm_forward",
+        x=x,
+        hs=hs,
+        cs=cs,
+        gates=gates,
+        params=params,
+    )
     return hs[1:].copy(), (hs[T].copy(), cs[T].copy()), cache
 
 
@@ -312,7 +346,9 @@ def lstm_backward(dy, dstate_T, cache):
     T, B, D = x.shape
     H = hs.shape[2]
     dy = validate.check_grad("dy", dy, (T, B, H), x.dtype)
-    dh_next, dc = validate.check_grad_pair("dstate_T", dstate_T, B, H, x.dtype, t="T")
+    dh_next, dc = validate.check_grad_pair(
+        "dstate_T", dstate_T, B, H, x.dtype, t="T"
+    )
     w_hh = _reorder(params["weight_hh"])
 
     da = np.empty((T, B, 4 * H), dtype=x.dtype)
@@ -324,5 +360,7 @@ def lstm_backward(dy, dstate_T, cache):
         np.dot(da[t], w_hh, out=dh_next)
     d2 = da.reshape(T * B, 4 * H)
     dx = (d2 @ _reorder(params["weight_ih"])).reshape(T, B, D)
-    grads = _param_grads(d2, x.reshape(T * B, D), hs[:T].reshape(T * B, H), params)
+    grads = _param_grads(
+        d2, x.reshape(T * B, D), hs[:T].reshape(T * B, H), params
+    )
     return dx, (dh_next, dc), grads

@@ -35,7 +35,9 @@ def _rnn_local_grad(h: np.ndarray, nonlinearity: str) -> np.ndarray:
     return (h > 0).astype(h.dtype)
 
 
-def _rnn_step_backward(dh: np.ndarray, fprime: np.ndarray, out: np.ndarray) -> np.ndarray:
+def _rnn_step_backward(
+    dh: np.ndarray, fprime: np.ndarray, out: np.ndarray
+) -> np.ndarray:
     """δ_t = dh_t ⊙ φ'(z_t): the gradient of the pre-activation z_t."""
     return np.multiply(dh, fprime, out=out)
 
@@ -43,7 +45,7 @@ def _rnn_step_backward(dh: np.ndarray, fprime: np.ndarray, out: np.ndarray) -> n
 def _param_grads(delta, x, h_prev, params) -> dict:
     """Weight gradients from stacked 2-D δ (N, H), x (N, D), h_{t-1} (N, H)."""
     grads = {"weight_ih": delta.T @ x, "weight_hh": delta.T @ h_prev}
-    if "bias_ih" in params:                     # both biases or neither
+    if "bias_ih" in params:  # both biases or neither
         db = delta.sum(axis=0)
         grads["bias_ih"], grads["bias_hh"] = db, db.copy()
     return grads
@@ -82,8 +84,14 @@ def rnn_cell_forward(x_t, h_prev, params, nonlinearity="tanh"):
     if b is not None:
         a += b
     h = _rnn_step(a, nonlinearity)
-    cache = dict(made_by="fast.rnn_cell_forward", x=x_t, h_prev=h_prev, h=h,
-                 params=params, nonlinearity=nonlinearity)
+    cache = dict(
+        made_by="fast.rnn_cell_forward",
+        x=x_t,
+        h_prev=h_prev,
+        h=h,
+        params=params,
+        nonlinearity=nonlinearity,
+    )
     return h.copy(), cache
 
 
@@ -103,11 +111,16 @@ def rnn_cell_backward(dh_t, cache):
     validate.check_cache(cache, "fast.rnn", step=True)
     h, params = cache["h"], cache["params"]
     dh_t = validate.check_grad("dh_t", dh_t, h.shape, h.dtype)
-    delta = _rnn_step_backward(dh_t, _rnn_local_grad(h, cache["nonlinearity"]),
-                               out=np.empty_like(h))
+    delta = _rnn_step_backward(
+        dh_t, _rnn_local_grad(h, cache["nonlinearity"]), out=np.empty_like(h)
+    )
     dx = delta @ params["weight_ih"]
     dh_prev = delta @ params["weight_hh"]
-    return dx, dh_prev, _param_grads(delta, cache["x"], cache["h_prev"], params)
+    return (
+        dx,
+        dh_prev,
+        _param_grads(delta, cache["x"], cache["h_prev"], params),
+    )
 
 
 # ---------------------------------------------------------------- whole sequence
@@ -145,7 +158,7 @@ def rnn_forward(x, h0, params, nonlinearity="tanh"):
     h0 = validate.check_state("h0", h0, B, H, x.dtype)
     W_hh_T = np.ascontiguousarray(params["weight_hh"].T)  # faster in BLAS
 
-    hs = np.empty((T + 1, B, H), dtype=x.dtype)   # hs[t] = h_t, hs[0] = h_0
+    hs = np.empty((T + 1, B, H), dtype=x.dtype)  # hs[t] = h_t, hs[0] = h_0
     hs[0] = h0
     xa = (x.reshape(T * B, D) @ params["weight_ih"].T).reshape(T, B, H)
     b = validate.bias_sum(params)
@@ -154,10 +167,15 @@ def rnn_forward(x, h0, params, nonlinearity="tanh"):
     buf = np.empty((B, H), dtype=x.dtype)
     for t in range(T):
         np.dot(hs[t], W_hh_T, out=buf)
-        np.add(xa[t], buf, out=hs[t + 1])         # z_t
-        _rnn_step(hs[t + 1], nonlinearity)        # h_t = φ(z_t)
-    cache = dict(made_by="fast.rnn_forward", x=x, hs=hs, params=params,
-                 nonlinearity=nonlinearity)
+        np.add(xa[t], buf, out=hs[t + 1])  # z_t
+        _rnn_step(hs[t + 1], nonlinearity)  # h_t = φ(z_t)
+    cache = dict(
+        made_by="fast.rnn_forward",
+        x=x,
+        hs=hs,
+        params=params,
+        nonlinearity=nonlinearity,
+    )
     return hs[1:].copy(), hs[T].copy(), cache
 
 
@@ -191,14 +209,18 @@ def rnn_backward(dy, dh_T, cache):
     dh_next = validate.check_grad("dh_T", dh_T, (B, H), x.dtype).copy()
     W_hh = params["weight_hh"]
 
-    fprime = _rnn_local_grad(hs[1:], cache["nonlinearity"])   # all steps at once
+    fprime = _rnn_local_grad(
+        hs[1:], cache["nonlinearity"]
+    )  # all steps at once
     delta = np.empty((T, B, H), dtype=x.dtype)
     dh = np.empty((B, H), dtype=x.dtype)
     for t in range(T - 1, -1, -1):
-        np.add(dy[t], dh_next, out=dh)                    # dh_t
-        _rnn_step_backward(dh, fprime[t], out=delta[t])   # δ_t
-        np.dot(delta[t], W_hh, out=dh_next)               # W_hh^T δ_t -> dh_{t-1}
+        np.add(dy[t], dh_next, out=dh)  # dh_t
+        _rnn_step_backward(dh, fprime[t], out=delta[t])  # δ_t
+        np.dot(delta[t], W_hh, out=dh_next)  # W_hh^T δ_t -> dh_{t-1}
     d2 = delta.reshape(T * B, H)
     dx = (d2 @ params["weight_ih"]).reshape(T, B, D)
-    grads = _param_grads(d2, x.reshape(T * B, D), hs[:T].reshape(T * B, H), params)
+    grads = _param_grads(
+        d2, x.reshape(T * B, D), hs[:T].reshape(T * B, H), params
+    )
     return dx, dh_next, grads

@@ -24,7 +24,9 @@ def describe(a) -> str:
 
         if isinstance(a, torch.Tensor):
             where = "" if a.device.type == "cpu" else f" on {a.device}"
-            return f"a tensor of shape {tuple(a.shape)}, dtype {a.dtype}{where}"
+            return (
+                f"a tensor of shape {tuple(a.shape)}, dtype {a.dtype}{where}"
+            )
     except ImportError:  # pragma: no cover - torch is a dependency
         pass
     if a is None:
@@ -62,25 +64,38 @@ def graded(check):
     what a strange return value (an object array, an exotic dtype) breaks in
     the grader's checks after that.
     """
+
     @functools.wraps(check)
     def grader(*args, **kwargs):
         try:
             return check(*args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - a verdict, never a traceback
-            print(f"not yet: your answer could not be checked ({type(exc).__name__}: {exc}).")
-            print("  - return what the exercise asks for: arrays or tensors of real numbers "
-                  "with the shapes and dtype it names (not lists, object or string arrays).")
+            print(
+                f"not yet: your answer could not be checked ({type(exc).__name__}: {exc})."
+            )
+            print(
+                "  - return what the exercise asks for: arrays or tensors of real numbers "
+                "with the shapes and dtype it names (not lists, object or string arrays)."
+            )
             return False
+
     return grader
 
 
-def verdict(problems: list[str], n_cases: int, what: str, *,
-            reference: str = "the reference") -> bool:
+def verdict(
+    problems: list[str],
+    n_cases: int,
+    what: str,
+    *,
+    reference: str = "the reference",
+) -> bool:
     """Print "correct" or "not yet" with the first three problems; return True if none."""
     if problems:
         print(f"not yet: {len(problems)} of {n_cases} cases wrong for {what}.")
         for p in problems[:3]:
             print("  -", p)
         return False
-    print(f"correct: {what} matches {reference} on all {n_cases} random cases.")
+    print(
+        f"correct: {what} matches {reference} on all {n_cases} random cases."
+    )
     return True

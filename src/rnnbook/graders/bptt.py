@@ -39,10 +39,11 @@ from ._grading import describe as _describe, graded, is_real, to_numpy
 __all__ = ["check_rnn_backward"]
 
 PARAM_KEYS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
-RTOL = 1e-8   # float64 answers agree to ~1e-15; anything above 1e-8 is a real difference
+RTOL = 1e-8  # float64 answers agree to ~1e-15; anything above 1e-8 is a real difference
 
 
 # ------------------------------------------------------------------ references
+
 
 def _numpy_reference(x, h0, params, dy, dh_T):
     from rnnbook.numpy import rnn_backward, rnn_forward
@@ -69,7 +70,9 @@ def _torch_reference(x, h0, params, dy, dh_T):
     if dh_T is not None:
         loss = loss + (hT[0] * torch.from_numpy(dh_T)).sum()
     loss.backward()
-    grads = {key: getattr(layer, key + "_l0").grad.numpy() for key in PARAM_KEYS}
+    grads = {
+        key: getattr(layer, key + "_l0").grad.numpy() for key in PARAM_KEYS
+    }
     return xt.grad.numpy(), h0t.grad[0].numpy(), grads
 
 
@@ -80,7 +83,9 @@ def _compare(name, got, want, case) -> str | None:
     """None if ``got`` matches ``want`` (shape, float64, values), else a message."""
     got = to_numpy(got)
     if not isinstance(got, np.ndarray):
-        return f"{case}: {name} should be {_describe(want)}, got {_describe(got)}"
+        return (
+            f"{case}: {name} should be {_describe(want)}, got {_describe(got)}"
+        )
     if got.shape != want.shape:
         return f"{case}: {name} should have shape {want.shape}, got shape {got.shape}"
     if got.dtype != np.float64:
@@ -96,8 +101,10 @@ def _compare(name, got, want, case) -> str | None:
     if rel > RTOL:
         diff = np.abs(got - want)
         idx = np.unravel_index(int(np.argmax(diff)), want.shape)
-        return (f"{case}: {name} has relative error {rel:.3g} (largest at index "
-                f"{tuple(map(int, idx))}: expected {want[idx]:.6g}, got {got[idx]:.6g})")
+        return (
+            f"{case}: {name} has relative error {rel:.3g} (largest at index "
+            f"{tuple(map(int, idx))}: expected {want[idx]:.6g}, got {got[idx]:.6g})"
+        )
     return None
 
 
@@ -107,21 +114,34 @@ def _hint(name, got, case_data) -> str | None:
     if not is_real(got) or got.shape != params[name].shape:
         return None
     if name == "weight_hh":
-        slip = np.einsum("tbi,tbj->ij", delta, hs[1:])          # Σ δ_t h_t^T
+        slip = np.einsum("tbi,tbj->ij", delta, hs[1:])  # Σ δ_t h_t^T
         if rel_err(got, slip) < RTOL:
-            return ("hint: your dL/dW_hh equals Σ_t δ_t h_t^T. W_hh multiplies the previous "
-                    "state in z_t, so its gradient is Σ_t δ_t h_{t-1}^T (hs[i] pairs with step i+1).")
-        slip = np.einsum("tbi,tbj->ij", _deltas(x, hs, params, dy, dh_T, state_of_step=0), hs[:-1])
+            return (
+                "hint: your dL/dW_hh equals Σ_t δ_t h_t^T. W_hh multiplies the previous "
+                "state in z_t, so its gradient is Σ_t δ_t h_{t-1}^T (hs[i] pairs with step i+1)."
+            )
+        slip = np.einsum(
+            "tbi,tbj->ij",
+            _deltas(x, hs, params, dy, dh_T, state_of_step=0),
+            hs[:-1],
+        )
         if rel_err(got, slip) < RTOL:
-            return ("hint: your tanh derivative uses h_{t-1}: δ_t = (1 - h_t²) ⊙ ∂L/∂h_t, "
-                    "and h_t of step i+1 is hs[i + 1].")
+            return (
+                "hint: your tanh derivative uses h_{t-1}: δ_t = (1 - h_t²) ⊙ ∂L/∂h_t, "
+                "and h_t of step i+1 is hs[i + 1]."
+            )
     B = x.shape[1]
-    key_sum = {"weight_ih": np.einsum("tbi,tbj->ij", delta, x),
-               "weight_hh": np.einsum("tbi,tbj->ij", delta, hs[:-1]),
-               "bias_ih": delta.sum((0, 1)), "bias_hh": delta.sum((0, 1))}[name]
+    key_sum = {
+        "weight_ih": np.einsum("tbi,tbj->ij", delta, x),
+        "weight_hh": np.einsum("tbi,tbj->ij", delta, hs[:-1]),
+        "bias_ih": delta.sum((0, 1)),
+        "bias_hh": delta.sum((0, 1)),
+    }[name]
     if B > 1 and rel_err(got * B, key_sum) < RTOL:
-        return ("hint: you averaged over the batch; the loss is a sum over the batch, "
-                "so the gradients are sums too.")
+        return (
+            "hint: you averaged over the batch; the loss is a sum over the batch, "
+            "so the gradients are sums too."
+        )
     return None
 
 
@@ -144,20 +164,35 @@ def _verdict(problems, n_wrong, hints, n_cases, what) -> bool:
         for h in sorted(set(hints))[:2]:
             print("  " + h)
         return False
-    print(f"correct: {what} matches rnnbook.numpy.rnn_backward and torch autograd "
-          f"on all {n_cases} random cases.")
+    print(
+        f"correct: {what} matches rnnbook.numpy.rnn_backward and torch autograd "
+        f"on all {n_cases} random cases."
+    )
     return True
 
 
 # ------------------------------------------------------------------ grader
 
+
 def _cases(rng, n_cases):
     """Shapes (T, B, D, H) and whether dh_T is given; T = 1 and B = 1 both appear."""
-    fixed = [(1, 3, 2, 4, False), (1, 2, 3, 3, True), (5, 1, 3, 4, False), (4, 3, 2, 5, True)]
+    fixed = [
+        (1, 3, 2, 4, False),
+        (1, 2, 3, 3, True),
+        (5, 1, 3, 4, False),
+        (4, 3, 2, 5, True),
+    ]
     out = fixed[:n_cases]
     while len(out) < n_cases:
-        out.append((int(rng.integers(2, 9)), int(rng.integers(1, 5)), int(rng.integers(1, 6)),
-                    int(rng.integers(2, 7)), bool(rng.integers(2))))
+        out.append(
+            (
+                int(rng.integers(2, 9)),
+                int(rng.integers(1, 5)),
+                int(rng.integers(1, 6)),
+                int(rng.integers(2, 7)),
+                bool(rng.integers(2)),
+            )
+        )
     return out
 
 
@@ -178,47 +213,80 @@ def check_rnn_backward(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
         case = f"T={T}, B={B}, D={D}, H={H}, dh_T={'given' if with_dh else 'None'}"
         x = rng.normal(size=(T, B, D))
         h0 = rng.normal(0, 0.5, size=(B, H))
-        params = {"weight_ih": rng.normal(0, 0.6, (H, D)), "weight_hh": rng.normal(0, 0.6, (H, H)),
-                  "bias_ih": rng.normal(0, 0.2, H), "bias_hh": rng.normal(0, 0.2, H)}
+        params = {
+            "weight_ih": rng.normal(0, 0.6, (H, D)),
+            "weight_hh": rng.normal(0, 0.6, (H, H)),
+            "bias_ih": rng.normal(0, 0.2, H),
+            "bias_hh": rng.normal(0, 0.2, H),
+        }
         dy = rng.normal(size=(T, B, H))
         dh_T = rng.normal(size=(B, H)) if with_dh else None
         hs, (dx_np, dh0_np, g_np) = _numpy_reference(x, h0, params, dy, dh_T)
         dx_th, dh0_th, g_th = _torch_reference(x, h0, params, dy, dh_T)
         # The two references must agree before the reader is judged against them.
-        ref_gap = max([rel_err(dx_np, dx_th), rel_err(dh0_np, dh0_th)]
-                      + [rel_err(g_np[k], g_th[k]) for k in PARAM_KEYS])
-        if ref_gap > 1e-10:  # pragma: no cover - only if the package itself is broken
-            print(f"grader problem: rnn_backward and torch autograd disagree ({ref_gap:.2g}) "
-                  f"for {case}; please report it.")
+        ref_gap = max(
+            [rel_err(dx_np, dx_th), rel_err(dh0_np, dh0_th)]
+            + [rel_err(g_np[k], g_th[k]) for k in PARAM_KEYS]
+        )
+        if (
+            ref_gap > 1e-10
+        ):  # pragma: no cover - only if the package itself is broken
+            print(
+                f"grader problem: rnn_backward and torch autograd disagree ({ref_gap:.2g}) "
+                f"for {case}; please report it."
+            )
             return False
         try:
-            out = fn(x.copy(), hs.copy(), {k: v.copy() for k, v in params.items()}, dy.copy(),
-                     None if dh_T is None else dh_T.copy())
+            out = fn(
+                x.copy(),
+                hs.copy(),
+                {k: v.copy() for k, v in params.items()},
+                dy.copy(),
+                None if dh_T is None else dh_T.copy(),
+            )
         except Exception as exc:  # noqa: BLE001 - any crash is a wrong answer
             problems.append(f"{case}: raised {type(exc).__name__}: {exc}")
             n_wrong += 1
             continue
         if out is None:
-            problems.append(f"{case}: returned None (is the function body still the stub?)")
+            problems.append(
+                f"{case}: returned None (is the function body still the stub?)"
+            )
             n_wrong += 1
             continue
         if not isinstance(out, (tuple, list)) or len(out) != 3:
-            problems.append(f"{case}: should return a tuple (dx, dh0, grads), got {_describe(out)}")
+            problems.append(
+                f"{case}: should return a tuple (dx, dh0, grads), got {_describe(out)}"
+            )
             n_wrong += 1
             continue
         dx, dh0, grads = out
-        msgs = [_compare("dx", dx, dx_np, case), _compare("dh0", dh0, dh0_np, case)]
+        msgs = [
+            _compare("dx", dx, dx_np, case),
+            _compare("dh0", dh0, dh0_np, case),
+        ]
         if not isinstance(grads, dict):
-            msgs.append(f"{case}: grads should be a dict with keys {list(PARAM_KEYS)}, "
-                        f"got {_describe(grads)}")
+            msgs.append(
+                f"{case}: grads should be a dict with keys {list(PARAM_KEYS)}, "
+                f"got {_describe(grads)}"
+            )
         else:
             missing = [k for k in PARAM_KEYS if k not in grads]
             if missing:
                 msgs.append(f"{case}: grads is missing {missing}")
-            case_data = (x, hs, params, dy, dh_T, _deltas(x, hs, params, dy, dh_T))
+            case_data = (
+                x,
+                hs,
+                params,
+                dy,
+                dh_T,
+                _deltas(x, hs, params, dy, dh_T),
+            )
             for key in PARAM_KEYS:
                 if key in grads:
-                    m = _compare(f"grads[{key!r}]", grads[key], g_np[key], case)
+                    m = _compare(
+                        f"grads[{key!r}]", grads[key], g_np[key], case
+                    )
                     msgs.append(m)
                     if m:
                         h = _hint(key, grads[key], case_data)
@@ -228,9 +296,15 @@ def check_rnn_backward(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
         if msgs and with_dh and dh_T is not None:
             # Would the answer be right if dh_T were ignored?
             _, (dx_0, dh0_0, g_0) = _numpy_reference(x, h0, params, dy, None)
-            if is_real(dh0) and dh0.shape == dh0_0.shape and rel_err(dh0, dh0_0) < RTOL:
-                hints.append("hint: your answer ignores dh_T; it is the gradient arriving at h_T "
-                             "from after the sequence, added to dy at the last step.")
+            if (
+                is_real(dh0)
+                and dh0.shape == dh0_0.shape
+                and rel_err(dh0, dh0_0) < RTOL
+            ):
+                hints.append(
+                    "hint: your answer ignores dh_T; it is the gradient arriving at h_T "
+                    "from after the sequence, added to dy at the last step."
+                )
         problems += msgs
         n_wrong += bool(msgs)
     return _verdict(problems, n_wrong, hints, n_cases, what)

@@ -48,8 +48,14 @@ import torch
 from torch import nn
 from ._grading import describe as _describe, graded, verdict as _verdict
 
-__all__ = ["check_bidirectional", "check_bidirectional_padded", "bidirectional_variant",
-           "VARIANTS", "padded_variant", "PADDED_VARIANTS"]
+__all__ = [
+    "check_bidirectional",
+    "check_bidirectional_padded",
+    "bidirectional_variant",
+    "VARIANTS",
+    "padded_variant",
+    "PADDED_VARIANTS",
+]
 
 _CELLS = ("RNN", "LSTM", "GRU")
 
@@ -60,6 +66,7 @@ def _run(layer, x):
 
 
 # ------------------------------------------------------------------ the variants
+
 
 def bidirectional_variant(x, forward_layer, backward_layer, variant="right"):
     """One bidirectional layer built in the right way, or with one of the usual slips.
@@ -95,21 +102,27 @@ VARIANTS = {
         "alone and its last after reading the whole sequence, so position t holds the "
         "wrong state: it should be the one that has read x_T down to x_t. Flip them back "
         "along time (dim 0) before concatenating. This is the bug that d2l's from-scratch "
-        "bidirectional RNN had (d2l-ai/d2l-en issue #2306)."),
+        "bidirectional RNN had (d2l-ai/d2l-en issue #2306)."
+    ),
     "no flip": (
         "your backward layer read the sequence forwards: it was given x unreversed. "
-        "Reverse the input along time (dim 0), run the layer, and reverse its output back."),
+        "Reverse the input along time (dim 0), run the layer, and reverse its output back."
+    ),
     "output flipped only": (
         "you reversed the backward layer's output but not its input, so it read the "
-        "sequence forwards. Reverse the input along time (dim 0) as well."),
+        "sequence forwards. Reverse the input along time (dim 0) as well."
+    ),
     "batch axis": (
         "you reversed dim 1, which is the batch in the time-major layout (T, B, D). "
-        "Time is dim 0."),
+        "Time is dim 0."
+    ),
     "feature axis": (
-        "you reversed the last dim, the features. Time is dim 0 in the layout (T, B, D)."),
+        "you reversed the last dim, the features. Time is dim 0 in the layout (T, B, D)."
+    ),
     "halves swapped": (
         "the two halves are in the wrong order. torch.nn puts the forward direction first: "
-        "output[t] = [forward h_t ; backward h_t]."),
+        "output[t] = [forward h_t ; backward h_t]."
+    ),
 }
 
 
@@ -119,16 +132,20 @@ def _reverse_padded(x, lengths):
     The permutation is its own inverse, so the same call puts outputs back.
     """
     T = x.size(0)
-    t = torch.arange(T).unsqueeze(1)                        # (T, 1)
-    n = torch.as_tensor(lengths).unsqueeze(0)               # (1, B): real steps per sequence
-    idx = torch.where(t < n, n - 1 - t, t)                  # (T, B)
+    t = torch.arange(T).unsqueeze(1)  # (T, 1)
+    n = torch.as_tensor(lengths).unsqueeze(
+        0
+    )  # (1, B): real steps per sequence
+    idx = torch.where(t < n, n - 1 - t, t)  # (T, B)
     idx = idx.view(T, -1, *([1] * (x.dim() - 2))).expand_as(x)
     return x.gather(0, idx)
 
 
 def _mask(lengths, T, like):
     t = torch.arange(T).unsqueeze(1)
-    return (t < torch.as_tensor(lengths).unsqueeze(0)).to(like.dtype).unsqueeze(2)
+    return (
+        (t < torch.as_tensor(lengths).unsqueeze(0)).to(like.dtype).unsqueeze(2)
+    )
 
 
 def padded_variant(x, lengths, forward_layer, backward_layer, variant="right"):
@@ -140,7 +157,9 @@ def padded_variant(x, lengths, forward_layer, backward_layer, variant="right"):
     m = _mask(lengths, T, x)
     f = _run(forward_layer, x)
     if variant in ("right", "no mask"):
-        b = _reverse_padded(_run(backward_layer, _reverse_padded(x, lengths)), lengths)
+        b = _reverse_padded(
+            _run(backward_layer, _reverse_padded(x, lengths)), lengths
+        )
     elif variant == "whole tensor flipped":
         b = _run(backward_layer, x.flip(0)).flip(0)
     elif variant == "no flip back":
@@ -156,14 +175,17 @@ PADDED_VARIANTS = {
         "you reversed the whole padded tensor, so for every sequence shorter than T the "
         "backward direction first read the padding and only then the real steps, last to first. "
         "Reverse each sequence within its own length: step t < n goes to n - 1 - t, with "
-        "n = lengths[b]; padding stays."),
+        "n = lengths[b]; padding stays."
+    ),
     "no flip back": (
         "the backward outputs are still in the order they were computed: reverse them back "
         "(within each sequence's length) before concatenating. This is the bug that d2l's "
-        "from-scratch bidirectional RNN had (d2l-ai/d2l-en issue #2306)."),
+        "from-scratch bidirectional RNN had (d2l-ai/d2l-en issue #2306)."
+    ),
     "no mask": (
         "the real steps are right, but the output at padded positions (t >= length) should "
-        "be zero, as pad_packed_sequence gives."),
+        "be zero, as pad_packed_sequence gives."
+    ),
 }
 
 
@@ -177,10 +199,9 @@ def _as_tensor(a):
     if isinstance(a, np.ndarray):
         try:
             return torch.from_numpy(a)
-        except TypeError:                      # object, string arrays: reported as such
+        except TypeError:  # object, string arrays: reported as such
             return a
     return a
-
 
 
 def _make_case(c, gen):
@@ -193,7 +214,7 @@ def _make_case(c, gen):
     H = int(torch.randint(2, 5, (1,), generator=gen))
     if H == D:
         H += 1
-    if B == T:                                   # never let time and batch have one size
+    if B == T:  # never let time and batch have one size
         T += 1
     cls = getattr(nn, cell)
     fwd, bwd = cls(D, H).to(dtype), cls(D, H).to(dtype)
@@ -214,24 +235,34 @@ def _compare(got, want, dtype, case, tol):
     """None if right, else a message (type, shape, finiteness, largest error, dtype)."""
     got = _as_tensor(got)
     if isinstance(got, (tuple, list)):
-        return (f"{case}: expected the output alone, a tensor of shape {tuple(want.shape)}, "
-                f"got a {type(got).__name__} of length {len(got)}")
+        return (
+            f"{case}: expected the output alone, a tensor of shape {tuple(want.shape)}, "
+            f"got a {type(got).__name__} of length {len(got)}"
+        )
     if not isinstance(got, torch.Tensor):
-        return (f"{case}: expected a tensor of shape {tuple(want.shape)} and dtype {dtype}, "
-                f"got {_describe(got)}")
+        return (
+            f"{case}: expected a tensor of shape {tuple(want.shape)} and dtype {dtype}, "
+            f"got {_describe(got)}"
+        )
     if not (got.is_floating_point() and got.device.type == "cpu"):
-        return (f"{case}: expected a float tensor on the CPU of shape {tuple(want.shape)} "
-                f"and dtype {dtype}, got {_describe(got)}")
+        return (
+            f"{case}: expected a float tensor on the CPU of shape {tuple(want.shape)} "
+            f"and dtype {dtype}, got {_describe(got)}"
+        )
     got = got.detach()
     if tuple(got.shape) != tuple(want.shape):
-        return (f"{case}: the output should have shape (T, B, 2H) = {tuple(want.shape)}, "
-                f"got {tuple(got.shape)}")
+        return (
+            f"{case}: the output should have shape (T, B, 2H) = {tuple(want.shape)}, "
+            f"got {tuple(got.shape)}"
+        )
     if not torch.isfinite(got).all():
         return f"{case}: the output contains NaN or inf"
     err = float((got.double() - want.double()).abs().max())
     if got.dtype != dtype:
-        return (f"{case}: the output should keep the input dtype {dtype}, got {got.dtype} "
-                f"(max abs error {err:.3g})")
+        return (
+            f"{case}: the output should keep the input dtype {dtype}, got {got.dtype} "
+            f"(max abs error {err:.3g})"
+        )
     return err if err > tol else None
 
 
@@ -243,10 +274,14 @@ def _locate(got, want, H, lengths=None):
     where = f"at t={t}, batch {b}, feature {j} ({half} half)"
     if lengths is not None:
         where += f", length of that sequence {int(lengths[b])}"
-    return where + f": expected {float(want[t, b, j]):.6g}, got {float(got[t, b, j]):.6g}"
+    return (
+        where
+        + f": expected {float(want[t, b, j]):.6g}, got {float(got[t, b, j]):.6g}"
+    )
 
 
 # ------------------------------------------------------------------ the graders
+
 
 @graded
 def check_bidirectional(fn, *, seed: int = 0, n_cases: int = 6) -> bool:
@@ -270,7 +305,9 @@ def check_bidirectional(fn, *, seed: int = 0, n_cases: int = 6) -> bool:
             with torch.no_grad():
                 got = fn(x.clone(), fwd, bwd)
         except Exception as exc:  # noqa: BLE001 - report, never raise
-            problems.append(f"{case}: your function raised {type(exc).__name__}: {exc}")
+            problems.append(
+                f"{case}: your function raised {type(exc).__name__}: {exc}"
+            )
             continue
         result = _compare(got, want, dtype, case, tol)
         if result is None:
@@ -284,13 +321,23 @@ def check_bidirectional(fn, *, seed: int = 0, n_cases: int = 6) -> bool:
             for name, text in VARIANTS.items():
                 alt = bidirectional_variant(x, fwd, bwd, name)
                 if float((got.double() - alt.double()).abs().max()) <= tol:
-                    hint = f" Hint: {text}" if name not in hinted else f" (again: {name})"
+                    hint = (
+                        f" Hint: {text}"
+                        if name not in hinted
+                        else f" (again: {name})"
+                    )
                     hinted.add(name)
                     break
-        problems.append(f"{case}: max abs error {result:.3g} (tolerance {tol:g}), "
-                        f"{_locate(got, want, H)}.{hint}")
-    return _verdict(problems, n_cases, "your bidirectional output",
-                    reference="torch.nn's bidirectional layer")
+        problems.append(
+            f"{case}: max abs error {result:.3g} (tolerance {tol:g}), "
+            f"{_locate(got, want, H)}.{hint}"
+        )
+    return _verdict(
+        problems,
+        n_cases,
+        "your bidirectional output",
+        reference="torch.nn's bidirectional layer",
+    )
 
 
 @graded
@@ -312,9 +359,13 @@ def check_bidirectional_padded(fn, *, seed: int = 0, n_cases: int = 6) -> bool:
         B = max(B, 3)
         x = torch.randn(T, B, D, generator=gen, dtype=torch.float64).to(dtype)
         lengths = torch.randint(1, T, (B,), generator=gen)
-        lengths[int(torch.randint(B, (1,), generator=gen))] = T   # one full-length sequence
-        case = (f"case {c + 1} ({cell}, T={T}, B={B}, D={D}, H={H}, {str(dtype)[6:]}, "
-                f"lengths {lengths.tolist()})")
+        lengths[int(torch.randint(B, (1,), generator=gen))] = (
+            T  # one full-length sequence
+        )
+        case = (
+            f"case {c + 1} ({cell}, T={T}, B={B}, D={D}, H={H}, {str(dtype)[6:]}, "
+            f"lengths {lengths.tolist()})"
+        )
         with torch.no_grad():
             packed = pack_padded_sequence(x, lengths, enforce_sorted=False)
             want = pad_packed_sequence(ref(packed)[0], total_length=T)[0]
@@ -322,7 +373,9 @@ def check_bidirectional_padded(fn, *, seed: int = 0, n_cases: int = 6) -> bool:
             with torch.no_grad():
                 got = fn(x.clone(), lengths.clone(), fwd, bwd)
         except Exception as exc:  # noqa: BLE001 - report, never raise
-            problems.append(f"{case}: your function raised {type(exc).__name__}: {exc}")
+            problems.append(
+                f"{case}: your function raised {type(exc).__name__}: {exc}"
+            )
             continue
         result = _compare(got, want, dtype, case, tol)
         if result is None:
@@ -336,10 +389,20 @@ def check_bidirectional_padded(fn, *, seed: int = 0, n_cases: int = 6) -> bool:
             for name, text in PADDED_VARIANTS.items():
                 alt = padded_variant(x, lengths, fwd, bwd, name)
                 if float((got.double() - alt.double()).abs().max()) <= tol:
-                    hint = f" Hint: {text}" if name not in hinted else f" (again: {name})"
+                    hint = (
+                        f" Hint: {text}"
+                        if name not in hinted
+                        else f" (again: {name})"
+                    )
                     hinted.add(name)
                     break
-        problems.append(f"{case}: max abs error {result:.3g} (tolerance {tol:g}), "
-                        f"{_locate(got, want, H, lengths)}.{hint}")
-    return _verdict(problems, n_cases, "your padded bidirectional output",
-                    reference="torch.nn's bidirectional layer")
+        problems.append(
+            f"{case}: max abs error {result:.3g} (tolerance {tol:g}), "
+            f"{_locate(got, want, H, lengths)}.{hint}"
+        )
+    return _verdict(
+        problems,
+        n_cases,
+        "your padded bidirectional output",
+        reference="torch.nn's bidirectional layer",
+    )

@@ -37,19 +37,34 @@ raised.
 from __future__ import annotations
 
 import numpy as np
-from ._grading import describe as _describe, graded, to_numpy as _as_array, verdict as _verdict
+from ._grading import (
+    describe as _describe,
+    graded,
+    to_numpy as _as_array,
+    verdict as _verdict,
+)
 
 __all__ = ["check_gru_step", "gru_step_variant", "VARIANTS"]
 
 
 # ------------------------------------------------------------------ the conventions
 
+
 def _sigmoid(a):
     return 0.5 * np.tanh(0.5 * a) + 0.5
 
 
-def gru_step_variant(x_t, h_prev, params, *, reset="after", keep="z", bias_hn="inside",
-                     order="rzn", use_bias_hh=True):
+def gru_step_variant(
+    x_t,
+    h_prev,
+    params,
+    *,
+    reset="after",
+    keep="z",
+    bias_hn="inside",
+    order="rzn",
+    use_bias_hh=True,
+):
     """One GRU step in any of the conventions the grader recognises.
 
     ``reset="after"`` is PyTorch's r ⊙ (W_hn h + b_hn), ``"before"`` is
@@ -62,13 +77,15 @@ def gru_step_variant(x_t, h_prev, params, *, reset="after", keep="z", bias_hn="i
     H = h_prev.shape[1]
     W_ih, W_hh = params["weight_ih"], params["weight_hh"]
     b_ih = params["bias_ih"]
-    b_hh = params["bias_hh"] if use_bias_hh else np.zeros_like(params["bias_hh"])
-    ax = x_t @ W_ih.T + b_ih                       # (B, 3H) input side, biases b_i*
+    b_hh = (
+        params["bias_hh"] if use_bias_hh else np.zeros_like(params["bias_hh"])
+    )
+    ax = x_t @ W_ih.T + b_ih  # (B, 3H) input side, biases b_i*
     first, second = slice(0, H), slice(H, 2 * H)
     if order == "zrn":
         first, second = second, first
-    W_hr, W_hz, W_hn = W_hh[first], W_hh[second], W_hh[2 * H:]
-    b_hr, b_hz, b_hn = b_hh[first], b_hh[second], b_hh[2 * H:]
+    W_hr, W_hz, W_hn = W_hh[first], W_hh[second], W_hh[2 * H :]
+    b_hr, b_hz, b_hn = b_hh[first], b_hh[second], b_hh[2 * H :]
     r = _sigmoid(ax[:, first] + h_prev @ W_hr.T + b_hr)
     z = _sigmoid(ax[:, second] + h_prev @ W_hz.T + b_hz)
     if reset == "before":
@@ -77,7 +94,7 @@ def gru_step_variant(x_t, h_prev, params, *, reset="after", keep="z", bias_hn="i
         hidden = r * (h_prev @ W_hn.T) + b_hn
     else:
         hidden = r * (h_prev @ W_hn.T + b_hn)
-    n = np.tanh(ax[:, 2 * H:] + hidden)
+    n = np.tanh(ax[:, 2 * H :] + hidden)
     if keep == "z":
         return (1 - z) * n + z * h_prev
     return z * n + (1 - z) * h_prev
@@ -90,29 +107,35 @@ VARIANTS = {
         "your step is colah's and Ng's GRU: the reset gate is applied before the "
         "product, W_hn (r_t * h_prev), and z_t weights the candidate. PyTorch applies "
         "the reset gate after the product, r_t * (W_hn h_prev + b_hn), and z_t weights "
-        "the old state: h_t = (1 - z_t) * n_t + z_t * h_prev."),
+        "the old state: h_t = (1 - z_t) * n_t + z_t * h_prev.",
+    ),
     "reset before": (
         dict(reset="before"),
         "you applied the reset gate before the matrix product, W_hn (r_t * h_prev) + "
         "b_hn, as Cho et al. (2014) and d2l's from-scratch GRU do. PyTorch (and cuDNN) "
-        "apply it after: r_t * (W_hn h_prev + b_hn)."),
+        "apply it after: r_t * (W_hn h_prev + b_hn).",
+    ),
     "1 - z": (
         dict(keep="1-z"),
         "you swapped z_t and 1 - z_t (the convention of colah's blog and Ng's course). "
         "In PyTorch z_t close to 1 keeps the old state: "
-        "h_t = (1 - z_t) * n_t + z_t * h_prev."),
+        "h_t = (1 - z_t) * n_t + z_t * h_prev.",
+    ),
     "b_hn outside": (
         dict(bias_hn="outside"),
         "you added b_hn outside the reset product. In PyTorch the reset gate "
-        "multiplies the bias too: r_t * (W_hn h_prev + b_hn)."),
+        "multiplies the bias too: r_t * (W_hn h_prev + b_hn).",
+    ),
     "gate order z, r": (
         dict(order="zrn"),
         "you read the first block of the weights as z and the second as r. "
-        "torch.nn.GRU stacks them in the order r, z, n (Keras stores z first)."),
+        "torch.nn.GRU stacks them in the order r, z, n (Keras stores z first).",
+    ),
     "no bias_hh": (
         dict(use_bias_hh=False),
         "you left out bias_hh. torch.nn.GRU has two bias vectors, bias_ih and bias_hh, "
-        "and uses both."),
+        "and uses both.",
+    ),
 }
 
 
@@ -120,11 +143,13 @@ VARIANTS = {
 
 
 def _max_err(got, want) -> float:
-    return float(np.max(np.abs(got.astype(np.float64) - want.astype(np.float64))))
-
+    return float(
+        np.max(np.abs(got.astype(np.float64) - want.astype(np.float64)))
+    )
 
 
 # ------------------------------------------------------------------ the grader
+
 
 @graded
 def check_gru_step(fn, *, seed: int = 0, n_cases: int = 6) -> bool:
@@ -139,7 +164,7 @@ def check_gru_step(fn, *, seed: int = 0, n_cases: int = 6) -> bool:
 
     rng = np.random.default_rng(seed)
     problems = []
-    hinted = set()                      # give each hint once
+    hinted = set()  # give each hint once
     for c in range(n_cases):
         B = int(rng.integers(1, 5))
         D = int(rng.integers(2, 7))
@@ -152,33 +177,49 @@ def check_gru_step(fn, *, seed: int = 0, n_cases: int = 6) -> bool:
         def r(*shape, scale=1.0):
             return (scale * rng.standard_normal(shape)).astype(dtype)
 
-        params = {"weight_ih": r(3 * H, D, scale=0.8), "weight_hh": r(3 * H, H, scale=0.8),
-                  "bias_ih": r(3 * H, scale=0.6), "bias_hh": r(3 * H, scale=0.6)}
+        params = {
+            "weight_ih": r(3 * H, D, scale=0.8),
+            "weight_hh": r(3 * H, H, scale=0.8),
+            "bias_ih": r(3 * H, scale=0.6),
+            "bias_hh": r(3 * H, scale=0.6),
+        }
         x = r(B, D)
         h0 = rng.uniform(-0.9, 0.9, size=(B, H)).astype(dtype)
         case = f"case {c + 1} (B={B}, D={D}, H={H}, {np.dtype(dtype).name})"
         want, _ = gru_cell_forward(x, h0, params)
         try:
-            got = fn(x.copy(), h0.copy(), {k: v.copy() for k, v in params.items()})
+            got = fn(
+                x.copy(), h0.copy(), {k: v.copy() for k, v in params.items()}
+            )
         except Exception as exc:  # noqa: BLE001 - report, never raise
-            problems.append(f"{case}: your function raised {type(exc).__name__}: {exc}")
+            problems.append(
+                f"{case}: your function raised {type(exc).__name__}: {exc}"
+            )
             continue
         got = _as_array(got)
         if isinstance(got, (tuple, list)):
-            problems.append(f"{case}: expected h_t alone, an array of shape {(B, H)}, "
-                            f"got a {type(got).__name__} of length {len(got)}")
+            problems.append(
+                f"{case}: expected h_t alone, an array of shape {(B, H)}, "
+                f"got a {type(got).__name__} of length {len(got)}"
+            )
             continue
         if not isinstance(got, np.ndarray):
-            problems.append(f"{case}: expected h_t, an array of shape {(B, H)} and dtype "
-                            f"{np.dtype(dtype).name}, got {_describe(got)}")
+            problems.append(
+                f"{case}: expected h_t, an array of shape {(B, H)} and dtype "
+                f"{np.dtype(dtype).name}, got {_describe(got)}"
+            )
             continue
         if got.shape != want.shape:
-            problems.append(f"{case}: h_t should have shape (B, H) = {want.shape}, "
-                            f"got {got.shape}")
+            problems.append(
+                f"{case}: h_t should have shape (B, H) = {want.shape}, "
+                f"got {got.shape}"
+            )
             continue
         if got.dtype.kind != "f":
-            problems.append(f"{case}: h_t should hold floats of the input dtype "
-                            f"{np.dtype(dtype).name}, got dtype {got.dtype}")
+            problems.append(
+                f"{case}: h_t should hold floats of the input dtype "
+                f"{np.dtype(dtype).name}, got dtype {got.dtype}"
+            )
             continue
         if not np.all(np.isfinite(got)):
             problems.append(f"{case}: h_t contains NaN or inf")
@@ -187,22 +228,32 @@ def check_gru_step(fn, *, seed: int = 0, n_cases: int = 6) -> bool:
         if err > tol:
             hint = ""
             for name, (kwargs, text) in VARIANTS.items():
-                alt = gru_step_variant(x.astype(np.float64), h0.astype(np.float64),
-                                       {k: v.astype(np.float64) for k, v in params.items()},
-                                       **kwargs)
-                if _max_err(got, alt) <= max(tol, 1e-5 if dtype == np.float32 else 1e-9):
+                alt = gru_step_variant(
+                    x.astype(np.float64),
+                    h0.astype(np.float64),
+                    {k: v.astype(np.float64) for k, v in params.items()},
+                    **kwargs,
+                )
+                if _max_err(got, alt) <= max(
+                    tol, 1e-5 if dtype == np.float32 else 1e-9
+                ):
                     hint = "" if name in hinted else f" Hint: {text}"
                     hint = hint or f" (the same slip: {name})"
                     hinted.add(name)
                     break
-            idx = np.unravel_index(int(np.argmax(np.abs(got.astype(np.float64) - want))),
-                                   want.shape)
+            idx = np.unravel_index(
+                int(np.argmax(np.abs(got.astype(np.float64) - want))),
+                want.shape,
+            )
             problems.append(
                 f"{case}: h_t has max abs error {err:.3g} (tolerance {tol:g}; at index "
                 f"{tuple(map(int, idx))} expected {want[idx].item():.6g}, got "
-                f"{got[idx].item():.6g}).{hint}")
+                f"{got[idx].item():.6g}).{hint}"
+            )
             continue
         if got.dtype != want.dtype:
-            problems.append(f"{case}: the values are right, but h_t should keep the input "
-                            f"dtype {want.dtype}, got {got.dtype}")
+            problems.append(
+                f"{case}: the values are right, but h_t should keep the input "
+                f"dtype {want.dtype}, got {got.dtype}"
+            )
     return _verdict(problems, n_cases, "your GRU step h_t")

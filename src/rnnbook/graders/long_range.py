@@ -31,7 +31,9 @@ __all__ = ["check_adding_problem", "check_count_params"]
 
 def _verdict(problems, n_cases, what) -> bool:
     if problems:
-        print(f"not yet: {len(problems)} of {n_cases} checks failed for {what}.")
+        print(
+            f"not yet: {len(problems)} of {n_cases} checks failed for {what}."
+        )
         for p in problems[:4]:
             print("  -", p)
         return False
@@ -47,51 +49,68 @@ def _describe(a) -> str:
     if a is None:
         return "None"
     shape = getattr(a, "shape", None)
-    return f"a {type(a).__name__}" + (f" of shape {tuple(shape)}" if shape is not None else "")
+    return f"a {type(a).__name__}" + (
+        f" of shape {tuple(shape)}" if shape is not None else ""
+    )
 
 
 # ----------------------------------------------------------------- the adding problem
+
 
 def _check_adding_batch(x, y, B, T, case) -> str | None:
     """None if (x, y) is a valid adding-problem batch of size B and length T, else why not."""
     import torch
 
     if not isinstance(x, torch.Tensor) or not isinstance(y, torch.Tensor):
-        return (f"{case}: x and y should be torch tensors, got x = {_describe(x)} and "
-                f"y = {_describe(y)}")
+        return (
+            f"{case}: x and y should be torch tensors, got x = {_describe(x)} and "
+            f"y = {_describe(y)}"
+        )
     if tuple(x.shape) != (T, B, 2):
-        return (f"{case}: x should be time-major with shape (T, B, 2) = {(T, B, 2)}, got "
-                f"{tuple(x.shape)}")
+        return (
+            f"{case}: x should be time-major with shape (T, B, 2) = {(T, B, 2)}, got "
+            f"{tuple(x.shape)}"
+        )
     if tuple(y.shape) != (B,):
-        return f"{case}: y should have shape (B,) = {(B,)}, got {tuple(y.shape)}"
+        return (
+            f"{case}: y should have shape (B,) = {(B,)}, got {tuple(y.shape)}"
+        )
     if x.dtype != torch.float32 or y.dtype != torch.float32:
         return f"{case}: x and y should be float32, got x {x.dtype} and y {y.dtype}"
     if not (torch.isfinite(x).all() and torch.isfinite(y).all()):
         return f"{case}: x or y contains NaN or inf"
     values, marks = x[..., 0], x[..., 1]
     if values.min() < 0 or values.max() > 1:
-        return (f"{case}: channel 0 should lie in [0, 1], got values from "
-                f"{values.min().item():.3g} to {values.max().item():.3g}")
+        return (
+            f"{case}: channel 0 should lie in [0, 1], got values from "
+            f"{values.min().item():.3g} to {values.max().item():.3g}"
+        )
     if not ((marks == 0) | (marks == 1)).all():
         return f"{case}: channel 1 (the marks) should hold only 0 and 1"
-    per_seq = marks.sum(0)                                     # (B,)
+    per_seq = marks.sum(0)  # (B,)
     if not (per_seq == 2).all():
         bad = int((per_seq != 2).nonzero()[0, 0])
-        return (f"{case}: every sequence needs exactly two marks; sequence {bad} has "
-                f"{int(per_seq[bad].item())}")
+        return (
+            f"{case}: every sequence needs exactly two marks; sequence {bad} has "
+            f"{int(per_seq[bad].item())}"
+        )
     half = T // 2
     first, second = marks[:half].sum(0), marks[half:].sum(0)
     if not ((first == 1) & (second == 1)).all():
         bad = int(((first != 1) | (second != 1)).nonzero()[0, 0])
-        return (f"{case}: one mark must lie in the first half (t < {half}) and one in the "
-                f"second (t >= {half}); sequence {bad} has {int(first[bad].item())} and "
-                f"{int(second[bad].item())}")
+        return (
+            f"{case}: one mark must lie in the first half (t < {half}) and one in the "
+            f"second (t >= {half}); sequence {bad} has {int(first[bad].item())} and "
+            f"{int(second[bad].item())}"
+        )
     want = (values * marks).sum(0)
     err = (y.double() - want.double()).abs().max().item()
     if err > 1e-5:
         b = int((y.double() - want.double()).abs().argmax())
-        return (f"{case}: y should be the sum of the two marked numbers; max error {err:.3g} "
-                f"(sequence {b}: expected {want[b].item():.5f}, got {y[b].item():.5f})")
+        return (
+            f"{case}: y should be the sum of the two marked numbers; max error {err:.3g} "
+            f"(sequence {b}: expected {want[b].item():.5f}, got {y[b].item():.5f})"
+        )
     return None
 
 
@@ -112,12 +131,19 @@ def _uniform_problem(values) -> str | None:
     mean, var = v.mean().item(), v.var().item()
     shares = torch.histc(v, bins=10, min=0.0, max=1.0) / v.numel()
     worst = (shares - 0.1).abs().max().item()
-    if n_distinct < 1000 or abs(mean - 0.5) > 0.01 or abs(var - 1 / 12) > 0.005 or worst > 0.01:
-        return (f"the numbers of channel 0 should be uniform on [0, 1] (torch.rand): mean 0.5, "
-                f"variance 1/12 = 0.0833, a tenth of them in each tenth of [0, 1]; over "
-                f"{v.numel()} numbers got mean {mean:.3f}, variance {var:.4f}, "
-                f"{n_distinct} distinct values, shares of the tenths from "
-                f"{shares.min().item():.3f} to {shares.max().item():.3f}")
+    if (
+        n_distinct < 1000
+        or abs(mean - 0.5) > 0.01
+        or abs(var - 1 / 12) > 0.005
+        or worst > 0.01
+    ):
+        return (
+            f"the numbers of channel 0 should be uniform on [0, 1] (torch.rand): mean 0.5, "
+            f"variance 1/12 = 0.0833, a tenth of them in each tenth of [0, 1]; over "
+            f"{v.numel()} numbers got mean {mean:.3f}, variance {var:.4f}, "
+            f"{n_distinct} distinct values, shares of the tenths from "
+            f"{shares.min().item():.3f} to {shares.max().item():.3f}"
+        )
     return None
 
 
@@ -143,10 +169,14 @@ def check_adding_problem(fn, *, seed: int = 0) -> bool:
         try:
             out = fn(B, T, torch.Generator().manual_seed(seed + c))
         except Exception as exc:  # noqa: BLE001 - report, never raise
-            problems.append(f"{case}: your function raised {type(exc).__name__}: {exc}")
+            problems.append(
+                f"{case}: your function raised {type(exc).__name__}: {exc}"
+            )
             continue
         if not isinstance(out, (tuple, list)) or len(out) != 2:
-            problems.append(f"{case}: expected a pair (x, y), got {_describe(out)}")
+            problems.append(
+                f"{case}: expected a pair (x, y), got {_describe(out)}"
+            )
             continue
         msg = _check_adding_batch(*out, B, T, case)
         if msg:
@@ -159,25 +189,36 @@ def check_adding_problem(fn, *, seed: int = 0) -> bool:
     n_checks += 1
     try:
         x, y = fn(B, T, torch.Generator().manual_seed(seed + 100))
-        msg = _check_adding_batch(x, y, B, T, f"large batch (batch={B}, length={T})")
+        msg = _check_adding_batch(
+            x, y, B, T, f"large batch (batch={B}, length={T})"
+        )
     except Exception as exc:  # noqa: BLE001
-        x, msg = None, f"large batch: your function raised {type(exc).__name__}: {exc}"
+        x, msg = (
+            None,
+            f"large batch: your function raised {type(exc).__name__}: {exc}",
+        )
     if msg:
         problems.append(msg)
     else:
         uniform = _uniform_problem(x[..., 0])
-        pos = x[..., 1].nonzero()[:, 0]                        # time index of every mark
-        n_first, n_second = len(set(pos[pos < T // 2].tolist())), len(set(pos[pos >= T // 2].tolist()))
+        pos = x[..., 1].nonzero()[:, 0]  # time index of every mark
+        n_first, n_second = len(set(pos[pos < T // 2].tolist())), len(
+            set(pos[pos >= T // 2].tolist())
+        )
         if uniform:
             problems.append(f"large batch: {uniform}")
         elif n_first < T // 2 or n_second < T - T // 2:
-            problems.append(f"large batch: the marks should fall at random positions in their "
-                            f"half; over {B} sequences of length {T} the first mark took "
-                            f"{n_first} of {T // 2} positions and the second {n_second} of "
-                            f"{T - T // 2}")
+            problems.append(
+                f"large batch: the marks should fall at random positions in their "
+                f"half; over {B} sequences of length {T} the first mark took "
+                f"{n_first} of {T // 2} positions and the second {n_second} of "
+                f"{T - T // 2}"
+            )
         elif abs(y.mean().item() - 1.0) > 0.03:
-            problems.append(f"large batch: the mean target should be near 1, got "
-                            f"{y.mean().item():.3f}")
+            problems.append(
+                f"large batch: the mean target should be near 1, got "
+                f"{y.mean().item():.3f}"
+            )
 
     # reproducibility: every draw from the generator
     n_checks += 1
@@ -188,18 +229,25 @@ def check_adding_problem(fn, *, seed: int = 0) -> bool:
         same = all(torch.equal(u, v) for u, v in zip(a, b))
         differ = not all(torch.equal(u, v) for u, v in zip(a, d))
         if not same:
-            problems.append("reproducibility: two calls with generators seeded alike gave "
-                            "different batches; draw every random number from `generator` "
-                            "(e.g. torch.rand(..., generator=generator))")
+            problems.append(
+                "reproducibility: two calls with generators seeded alike gave "
+                "different batches; draw every random number from `generator` "
+                "(e.g. torch.rand(..., generator=generator))"
+            )
         elif not differ:
-            problems.append("reproducibility: generators with different seeds gave the same "
-                            "batch; the batch should be random")
+            problems.append(
+                "reproducibility: generators with different seeds gave the same "
+                "batch; the batch should be random"
+            )
     except Exception as exc:  # noqa: BLE001
-        problems.append(f"reproducibility: your function raised {type(exc).__name__}: {exc}")
+        problems.append(
+            f"reproducibility: your function raised {type(exc).__name__}: {exc}"
+        )
     return _verdict(problems, n_checks, "your adding-problem generator")
 
 
 # ----------------------------------------------------------------- parameter counts
+
 
 @graded
 def check_count_params(fn) -> bool:
@@ -223,12 +271,18 @@ def check_count_params(fn) -> bool:
             try:
                 got = fn(cell, D, H)
             except Exception as exc:  # noqa: BLE001 - report, never raise
-                problems.append(f"{case}: your function raised {type(exc).__name__}: {exc}")
+                problems.append(
+                    f"{case}: your function raised {type(exc).__name__}: {exc}"
+                )
                 continue
             if isinstance(got, bool) or not isinstance(got, numbers.Integral):
-                problems.append(f"{case}: expected an int ({want}), got {_describe(got)}"
-                                + (f" = {got!r}" if isinstance(got, (int, float)) else ""))
+                problems.append(
+                    f"{case}: expected an int ({want}), got {_describe(got)}"
+                    + (f" = {got!r}" if isinstance(got, (int, float)) else "")
+                )
             elif int(got) != want:
-                problems.append(f"{case}: expected {want} (torch.nn.{cell.upper()}), got "
-                                f"{int(got)} (off by {int(got) - want:+d})")
+                problems.append(
+                    f"{case}: expected {want} (torch.nn.{cell.upper()}), got "
+                    f"{int(got)} (off by {int(got) - want:+d})"
+                )
     return _verdict(problems, n_checks, "your parameter count")

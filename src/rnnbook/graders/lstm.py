@@ -34,7 +34,9 @@ __all__ = ["check_lstm_step", "check_forget_bias"]
 def _compare(name, got, want, case, rtol) -> str | None:
     """None if ``got`` matches ``want`` (type, shape, dtype, values), else a message."""
     if not isinstance(got, np.ndarray):
-        return f"{case}: {name} should be {_describe(want)}, got {_describe(got)}"
+        return (
+            f"{case}: {name} should be {_describe(want)}, got {_describe(got)}"
+        )
     if got.shape != want.shape:
         return f"{case}: {name} should have shape {want.shape}, got shape {got.shape}"
     if got.dtype != want.dtype:
@@ -46,14 +48,16 @@ def _compare(name, got, want, case, rtol) -> str | None:
     err = float(np.max(diff)) if diff.size else 0.0
     if err > rtol * scale:
         idx = np.unravel_index(int(np.argmax(diff)), want.shape)
-        return (f"{case}: {name} has max abs error {err:.3g} (tolerance {rtol * scale:.1g}; "
-                f"largest at index {tuple(map(int, idx))}: expected "
-                f"{want[idx].item():.6g}, got {got[idx].item():.6g})")
+        return (
+            f"{case}: {name} has max abs error {err:.3g} (tolerance {rtol * scale:.1g}; "
+            f"largest at index {tuple(map(int, idx))}: expected "
+            f"{want[idx].item():.6g}, got {got[idx].item():.6g})"
+        )
     return None
 
 
-
 # ------------------------------------------------------------------ graders
+
 
 @graded
 def check_lstm_step(fn, *, seed: int = 0, n_cases: int = 6) -> bool:
@@ -77,25 +81,42 @@ def check_lstm_step(fn, *, seed: int = 0, n_cases: int = 6) -> bool:
         def r(*shape, scale=1.0):
             return (scale * rng.standard_normal(shape)).astype(dtype)
 
-        params = {"weight_ih": r(4 * H, D, scale=0.7), "weight_hh": r(4 * H, H, scale=0.7),
-                  "bias_ih": r(4 * H, scale=0.5), "bias_hh": r(4 * H, scale=0.5)}
+        params = {
+            "weight_ih": r(4 * H, D, scale=0.7),
+            "weight_hh": r(4 * H, H, scale=0.7),
+            "bias_ih": r(4 * H, scale=0.5),
+            "bias_hh": r(4 * H, scale=0.5),
+        }
         x, h0, c0 = r(B, D), r(B, H), r(B, H)
         case = f"case {c + 1} (B={B}, D={D}, H={H}, {np.dtype(dtype).name})"
         (h_ref, c_ref), _ = lstm_cell_forward(x, (h0, c0), params)
         try:
-            out = fn(x.copy(), h0.copy(), c0.copy(), {k: v.copy() for k, v in params.items()})
+            out = fn(
+                x.copy(),
+                h0.copy(),
+                c0.copy(),
+                {k: v.copy() for k, v in params.items()},
+            )
         except Exception as exc:  # noqa: BLE001 - report, never raise
-            problems.append(f"{case}: your function raised {type(exc).__name__}: {exc}")
+            problems.append(
+                f"{case}: your function raised {type(exc).__name__}: {exc}"
+            )
             continue
         if not isinstance(out, (tuple, list)) or len(out) != 2:
-            problems.append(f"{case}: expected a pair (h_t, c_t) of arrays of shape "
-                            f"{(B, H)}, got {_describe(out) if not isinstance(out, (tuple, list)) else f'a sequence of length {len(out)}'}")
+            problems.append(
+                f"{case}: expected a pair (h_t, c_t) of arrays of shape "
+                f"{(B, H)}, got {_describe(out) if not isinstance(out, (tuple, list)) else f'a sequence of length {len(out)}'}"
+            )
             continue
         h, cc = out
-        if (_compare("h_t", cc, h_ref, case, rtol) is None
-                and _compare("c_t", h, c_ref, case, rtol) is None):
-            problems.append(f"{case}: the values are right but in the wrong order; "
-                            "return (h_t, c_t), not (c_t, h_t)")
+        if (
+            _compare("h_t", cc, h_ref, case, rtol) is None
+            and _compare("c_t", h, c_ref, case, rtol) is None
+        ):
+            problems.append(
+                f"{case}: the values are right but in the wrong order; "
+                "return (h_t, c_t), not (c_t, h_t)"
+            )
             continue
         for name, got, want in (("c_t", cc, c_ref), ("h_t", h, h_ref)):
             msg = _compare(name, got, want, case, rtol)
@@ -111,20 +132,28 @@ def _after_check(lstm, before, case) -> str | None:
 
     for name, p in lstm.named_parameters():
         if p.dtype != before[name].dtype:
-            return (f"{case}: {name} changed dtype from {before[name].dtype} to {p.dtype} "
-                    "(.double()?); keep the dtype: assign the values in place, "
-                    "p[H:2 * H] = value")
+            return (
+                f"{case}: {name} changed dtype from {before[name].dtype} to {p.dtype} "
+                "(.double()?); keep the dtype: assign the values in place, "
+                "p[H:2 * H] = value"
+            )
         if not (p.requires_grad and p.is_leaf):
-            return (f"{case}: {name} no longer has requires_grad=True as a leaf, so it "
-                    "would not be trained; change the values inside torch.no_grad() "
-                    "instead of turning gradients off")
+            return (
+                f"{case}: {name} no longer has requires_grad=True as a leaf, so it "
+                "would not be trained; change the values inside torch.no_grad() "
+                "instead of turning gradients off"
+            )
     try:
-        x = torch.randn(4, 2, lstm.input_size, dtype=before["weight_ih_l0"].dtype)
+        x = torch.randn(
+            4, 2, lstm.input_size, dtype=before["weight_ih_l0"].dtype
+        )
         lstm.zero_grad()
         lstm(x)[0].sum().backward()
     except Exception as exc:  # noqa: BLE001 - report, never raise
-        return (f"{case}: after your function a forward and backward pass of the LSTM "
-                f"fails: {type(exc).__name__}: {exc}")
+        return (
+            f"{case}: after your function a forward and backward pass of the LSTM "
+            f"fails: {type(exc).__name__}: {exc}"
+        )
     missing = [n for n, p in lstm.named_parameters() if p.grad is None]
     if missing:
         return f"{case}: after your function {missing} receive no gradient"
@@ -148,18 +177,26 @@ def check_forget_bias(fn, *, seed: int = 0) -> bool:
     """
     import torch
 
-    cases = [dict(D=3, H=4, num_layers=1, bidirectional=False, value=1.0),
-             dict(D=5, H=3, num_layers=2, bidirectional=True, value=2.5),
-             dict(D=2, H=6, num_layers=1, bidirectional=False, value=-1.0)]
+    cases = [
+        dict(D=3, H=4, num_layers=1, bidirectional=False, value=1.0),
+        dict(D=5, H=3, num_layers=2, bidirectional=True, value=2.5),
+        dict(D=2, H=6, num_layers=1, bidirectional=False, value=-1.0),
+    ]
     problems = []
     for c, spec in enumerate(cases):
         torch.manual_seed(seed + c)
         value = spec.pop("value")
-        lstm = torch.nn.LSTM(spec["D"], spec["H"], num_layers=spec["num_layers"],
-                             bidirectional=spec["bidirectional"])
+        lstm = torch.nn.LSTM(
+            spec["D"],
+            spec["H"],
+            num_layers=spec["num_layers"],
+            bidirectional=spec["bidirectional"],
+        )
         H = spec["H"]
-        case = (f"case {c + 1} (H={H}, num_layers={spec['num_layers']}, "
-                f"bidirectional={spec['bidirectional']}, value={value})")
+        case = (
+            f"case {c + 1} (H={H}, num_layers={spec['num_layers']}, "
+            f"bidirectional={spec['bidirectional']}, value={value})"
+        )
         before = {k: v.detach().clone() for k, v in lstm.named_parameters()}
         try:
             with torch.enable_grad():
@@ -168,36 +205,50 @@ def check_forget_bias(fn, *, seed: int = 0) -> bool:
             hint = ""
             if "leaf Variable that requires grad" in str(exc):
                 hint = " (change parameters in place inside `with torch.no_grad():`)"
-            problems.append(f"{case}: your function raised {type(exc).__name__}: {exc}{hint}")
+            problems.append(
+                f"{case}: your function raised {type(exc).__name__}: {exc}{hint}"
+            )
             continue
         after = {k: v.detach().double() for k, v in lstm.named_parameters()}
         if set(after) != set(before):
-            problems.append(f"{case}: the parameter names changed: {sorted(after)}")
+            problems.append(
+                f"{case}: the parameter names changed: {sorted(after)}"
+            )
             continue
         msg = _after_check(lstm, before, case)
         before = {k: v.double() for k, v in before.items()}
         for name, w in after.items():
-            if msg is None and name.startswith("weight") and not torch.equal(w, before[name]):
+            if (
+                msg is None
+                and name.startswith("weight")
+                and not torch.equal(w, before[name])
+            ):
                 msg = f"{case}: {name} changed; only the biases should"
         if msg is None:
             for name in after:
                 if not name.startswith("bias_ih"):
                     continue
-                suffix = name[len("bias_ih"):]
+                suffix = name[len("bias_ih") :]
                 total = after[name] + after["bias_hh" + suffix]
                 total0 = before[name] + before["bias_hh" + suffix]
-                forget = total[H:2 * H]
-                if not torch.allclose(forget, torch.full_like(forget, value), atol=1e-6):
-                    msg = (f"{case}: the forget slice [H:2H] of bias_ih{suffix} + "
-                           f"bias_hh{suffix} should be {value} everywhere, got values "
-                           f"from {forget.min().item():.4g} to {forget.max().item():.4g}")
+                forget = total[H : 2 * H]
+                if not torch.allclose(
+                    forget, torch.full_like(forget, value), atol=1e-6
+                ):
+                    msg = (
+                        f"{case}: the forget slice [H:2H] of bias_ih{suffix} + "
+                        f"bias_hh{suffix} should be {value} everywhere, got values "
+                        f"from {forget.min().item():.4g} to {forget.max().item():.4g}"
+                    )
                     break
-                others = torch.cat([total[:H], total[2 * H:]])
-                others0 = torch.cat([total0[:H], total0[2 * H:]])
+                others = torch.cat([total[:H], total[2 * H :]])
+                others0 = torch.cat([total0[:H], total0[2 * H :]])
                 if not torch.allclose(others, others0, atol=1e-6):
                     err = (others - others0).abs().max().item()
-                    msg = (f"{case}: the i, g and o slices of bias_ih{suffix} + "
-                           f"bias_hh{suffix} changed (max change {err:.3g}); leave them")
+                    msg = (
+                        f"{case}: the i, g and o slices of bias_ih{suffix} + "
+                        f"bias_hh{suffix} changed (max change {err:.3g}); leave them"
+                    )
                     break
         if msg:
             problems.append(msg)

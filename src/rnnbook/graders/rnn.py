@@ -29,14 +29,20 @@ crashing answer is reported, never raised.
 from __future__ import annotations
 
 import numpy as np
-from ._grading import describe as _describe, graded, is_real, to_numpy as _as_array
+from ._grading import (
+    describe as _describe,
+    graded,
+    is_real,
+    to_numpy as _as_array,
+)
 
 __all__ = ["check_rnn_step", "check_rnn_forward"]
 
-ATOL = 1e-10   # float64 answers agree to ~1e-16; anything above this is a real difference
+ATOL = 1e-10  # float64 answers agree to ~1e-16; anything above this is a real difference
 
 
 # ------------------------------------------------------------------ helpers
+
 
 def _problem(rng, T, B, D, H):
     """Random float64 inputs and weights, scaled so that tanh is not saturated."""
@@ -51,9 +57,12 @@ def _problem(rng, T, B, D, H):
 
 
 def _params(p):
-    return {"weight_ih": p["W_ih"], "weight_hh": p["W_hh"],
-            "bias_ih": p["b_ih"], "bias_hh": p["b_hh"]}
-
+    return {
+        "weight_ih": p["W_ih"],
+        "weight_hh": p["W_hh"],
+        "bias_ih": p["b_ih"],
+        "bias_hh": p["b_hh"],
+    }
 
 
 def _compare(name, got, want, case) -> str | None:
@@ -62,26 +71,36 @@ def _compare(name, got, want, case) -> str | None:
     if got is None:
         return f"{case}: {name} is None (is the function body still the stub?)"
     if not isinstance(got, np.ndarray):
-        return f"{case}: {name} should be {_describe(want)}, got {_describe(got)}"
+        return (
+            f"{case}: {name} should be {_describe(want)}, got {_describe(got)}"
+        )
     if got.shape != want.shape:
         return f"{case}: {name} should have shape {want.shape}, got shape {got.shape}"
     if got.dtype != np.float64:
-        return (f"{case}: {name} should have dtype float64 (the inputs' dtype), "
-                f"got {got.dtype}")
+        return (
+            f"{case}: {name} should have dtype float64 (the inputs' dtype), "
+            f"got {got.dtype}"
+        )
     if not np.all(np.isfinite(got)):
         return f"{case}: {name} contains NaN or inf"
     err = float(np.max(np.abs(got - want))) if got.size else 0.0
     if err > ATOL:
         idx = np.unravel_index(int(np.argmax(np.abs(got - want))), want.shape)
-        return (f"{case}: {name} has max abs error {err:.3g} (at index "
-                f"{tuple(map(int, idx))}: expected {want[idx]:.6f}, got {got[idx]:.6f})")
+        return (
+            f"{case}: {name} has max abs error {err:.3g} (at index "
+            f"{tuple(map(int, idx))}: expected {want[idx]:.6f}, got {got[idx]:.6f})"
+        )
     return None
 
 
 def _matches(got, want) -> bool:
     got = _as_array(got)
-    return (is_real(got) and got.shape == want.shape
-            and bool(np.all(np.isfinite(got))) and float(np.max(np.abs(got - want))) <= 1e-8)
+    return (
+        is_real(got)
+        and got.shape == want.shape
+        and bool(np.all(np.isfinite(got)))
+        and float(np.max(np.abs(got - want))) <= 1e-8
+    )
 
 
 def _step_slips(p, x_t, h_prev):
@@ -90,16 +109,28 @@ def _step_slips(p, x_t, h_prev):
     z = x_t @ W_ih.T + b_ih + h_prev @ W_hh.T + b_hh
     return [
         (z, "your h_t equals z_t: apply the activation, h_t = tanh(z_t)."),
-        (np.maximum(z, 0), "your h_t equals relu(z_t); this exercise (and torch.nn.RNN's "
-                           "default) uses tanh."),
-        (np.tanh(x_t @ W_ih.T + b_ih + h_prev @ W_hh + b_hh),
-         "W_hh is used untransposed: with one example per row, W_hh h_{t-1} is "
-         "h_prev @ W_hh.T."),
-        (np.tanh(x_t @ W_ih.T + h_prev @ W_hh.T + b_hh), "b_ih is missing from z_t."),
-        (np.tanh(x_t @ W_ih.T + b_ih + h_prev @ W_hh.T), "b_hh is missing from z_t "
-                                                         "(PyTorch adds both biases)."),
-        (np.tanh(x_t @ W_ih.T + b_ih + b_hh), "h_prev is ignored: z_t must include "
-                                              "W_hh h_{t-1}."),
+        (
+            np.maximum(z, 0),
+            "your h_t equals relu(z_t); this exercise (and torch.nn.RNN's "
+            "default) uses tanh.",
+        ),
+        (
+            np.tanh(x_t @ W_ih.T + b_ih + h_prev @ W_hh + b_hh),
+            "W_hh is used untransposed: with one example per row, W_hh h_{t-1} is "
+            "h_prev @ W_hh.T.",
+        ),
+        (
+            np.tanh(x_t @ W_ih.T + h_prev @ W_hh.T + b_hh),
+            "b_ih is missing from z_t.",
+        ),
+        (
+            np.tanh(x_t @ W_ih.T + b_ih + h_prev @ W_hh.T),
+            "b_hh is missing from z_t " "(PyTorch adds both biases).",
+        ),
+        (
+            np.tanh(x_t @ W_ih.T + b_ih + b_hh),
+            "h_prev is ignored: z_t must include " "W_hh h_{t-1}.",
+        ),
     ]
 
 
@@ -120,22 +151,31 @@ def _verdict(problems, hints, n_cases, what, reference) -> bool:
             case, message = p.split(": ", 1)
             by_message.setdefault(message, []).append(case)
         n_bad = len({c for cases in by_message.values() for c in cases})
-        print(f"not yet: {what} is wrong on {n_bad} of {n_cases} random cases.")
+        print(
+            f"not yet: {what} is wrong on {n_bad} of {n_cases} random cases."
+        )
         for message, cases in list(by_message.items())[:3]:
             more = f" (and {len(cases) - 1} more)" if len(cases) > 1 else ""
             print(f"  - {cases[0]}{more}: {message}")
-        for h in dict.fromkeys(hints):      # unique, in order
+        for h in dict.fromkeys(hints):  # unique, in order
             print("  hint:", h)
         return False
-    print(f"correct: {what} matches {reference} on all {n_cases} random cases "
-          f"(max abs error <= {ATOL:g}).")
+    print(
+        f"correct: {what} matches {reference} on all {n_cases} random cases "
+        f"(max abs error <= {ATOL:g})."
+    )
     return True
 
 
 # ------------------------------------------------------------------ graders
 
-_STEP_CASES = [(1, 3, 4), (4, 3, 5), (2, 6, 2), (3, 1, 7)]        # (B, D, H)
-_SEQ_CASES = [(1, 2, 3, 4), (5, 1, 3, 4), (6, 3, 2, 5), (4, 2, 5, 3)]  # (T, B, D, H)
+_STEP_CASES = [(1, 3, 4), (4, 3, 5), (2, 6, 2), (3, 1, 7)]  # (B, D, H)
+_SEQ_CASES = [
+    (1, 2, 3, 4),
+    (5, 1, 3, 4),
+    (6, 3, 2, 5),
+    (4, 2, 5, 3),
+]  # (T, B, D, H)
 
 
 @graded
@@ -154,19 +194,34 @@ def check_rnn_step(fn, *, seed: int = 0) -> bool:
         p = _problem(rng, 1, B, D, H)
         x_t, h_prev = p["x"][0], p["h0"]
         want, _ = rnn_cell_forward(x_t, h_prev, _params(p))
-        got, ok = _call(fn, (x_t, h_prev, p["W_ih"], p["W_hh"], p["b_ih"], p["b_hh"]),
-                        case, problems)
+        got, ok = _call(
+            fn,
+            (x_t, h_prev, p["W_ih"], p["W_hh"], p["b_ih"], p["b_hh"]),
+            case,
+            problems,
+        )
         if not ok:
             continue
         if isinstance(got, tuple):
-            problems.append(f"{case}: should return h_t alone, got a tuple of {len(got)}")
+            problems.append(
+                f"{case}: should return h_t alone, got a tuple of {len(got)}"
+            )
             continue
         msg = _compare("h_t", got, want, case)
         if msg:
             problems.append(msg)
-            hints += [h for slip, h in _step_slips(p, x_t, h_prev) if _matches(got, slip)]
-    return _verdict(problems, hints, len(_STEP_CASES), "your RNN step",
-                    "rnnbook.numpy.rnn_cell_forward")
+            hints += [
+                h
+                for slip, h in _step_slips(p, x_t, h_prev)
+                if _matches(got, slip)
+            ]
+    return _verdict(
+        problems,
+        hints,
+        len(_STEP_CASES),
+        "your RNN step",
+        "rnnbook.numpy.rnn_cell_forward",
+    )
 
 
 @graded
@@ -185,33 +240,67 @@ def check_rnn_forward(fn, *, seed: int = 0) -> bool:
         case = f"T={T}, B={B}, D={D}, H={H}"
         p = _problem(rng, T, B, D, H)
         y_ref, hT_ref, _ = rnn_forward(p["x"], p["h0"], _params(p))
-        out, ok = _call(fn, (p["x"], p["h0"], p["W_ih"], p["W_hh"], p["b_ih"], p["b_hh"]),
-                        case, problems)
+        out, ok = _call(
+            fn,
+            (p["x"], p["h0"], p["W_ih"], p["W_hh"], p["b_ih"], p["b_hh"]),
+            case,
+            problems,
+        )
         if not ok:
             continue
         if out is None:
-            problems.append(f"{case}: returned None (is the function body still the stub?)")
+            problems.append(
+                f"{case}: returned None (is the function body still the stub?)"
+            )
             continue
         if not isinstance(out, (tuple, list)) or len(out) != 2:
-            problems.append(f"{case}: should return a pair (y, h_T), got {_describe(out)}")
+            problems.append(
+                f"{case}: should return a pair (y, h_T), got {_describe(out)}"
+            )
             continue
         y, h_T = (_as_array(o) for o in out)
-        msgs = [m for m in (_compare("y", y, y_ref, case), _compare("h_T", h_T, hT_ref, case))
-                if m]
+        msgs = [
+            m
+            for m in (
+                _compare("y", y, y_ref, case),
+                _compare("h_T", h_T, hT_ref, case),
+            )
+            if m
+        ]
         problems += msgs
         if not msgs:
             continue
         # Recognise the classic slips of the loop.
         if _matches(y, np.concatenate([p["h0"][None], y_ref[:-1]])):
-            hints.append("y is shifted by one step: y[i] must be h_{i+1}, the state computed "
-                         "at step i (not the state before it); h_0 is not part of y.")
-        fresh = np.tanh(p["x"] @ p["W_ih"].T + p["b_ih"] + p["h0"] @ p["W_hh"].T + p["b_hh"])
+            hints.append(
+                "y is shifted by one step: y[i] must be h_{i+1}, the state computed "
+                "at step i (not the state before it); h_0 is not part of y."
+            )
+        fresh = np.tanh(
+            p["x"] @ p["W_ih"].T
+            + p["b_ih"]
+            + p["h0"] @ p["W_hh"].T
+            + p["b_hh"]
+        )
         if T > 1 and _matches(y, fresh):
-            hints.append("every step starts from h0: carry the state, h = step(x[t], h, ...).")
+            hints.append(
+                "every step starts from h0: carry the state, h = step(x[t], h, ...)."
+            )
         if _matches(y, rnn_forward(p["x"], None, _params(p))[0]):
-            hints.append("h0 is ignored: the first step must start from the given h0, "
-                         "not from zeros.")
-        if _matches(y, y_ref) and isinstance(h_T, np.ndarray) and _matches(h_T, y_ref[0]):
+            hints.append(
+                "h0 is ignored: the first step must start from the given h0, "
+                "not from zeros."
+            )
+        if (
+            _matches(y, y_ref)
+            and isinstance(h_T, np.ndarray)
+            and _matches(h_T, y_ref[0])
+        ):
             hints.append("h_T must be the last state, y[-1], not the first.")
-    return _verdict(problems, hints, len(_SEQ_CASES), "your RNN forward",
-                    "rnnbook.numpy.rnn_forward")
+    return _verdict(
+        problems,
+        hints,
+        len(_SEQ_CASES),
+        "your RNN forward",
+        "rnnbook.numpy.rnn_forward",
+    )

@@ -30,24 +30,29 @@ __all__ = ["check_sliding_windows", "check_pad_batch"]
 
 # ------------------------------------------------------------------ references
 
+
 def _sliding_windows(series, window, horizon=1):
     series = np.asarray(series)
     n = len(series) - window - horizon + 1
     if n < 1:
         raise ValueError("series too short for this window and horizon")
-    X = np.stack([series[i:i + window] for i in range(n)])      # (N, window) or (N, window, D)
-    y = series[window + horizon - 1:window + horizon - 1 + n]   # (N,) or (N, D)
+    X = np.stack(
+        [series[i : i + window] for i in range(n)]
+    )  # (N, window) or (N, window, D)
+    y = series[
+        window + horizon - 1 : window + horizon - 1 + n
+    ]  # (N,) or (N, D)
     return X, y
 
 
 def _pad_batch(seqs, pad_value=0):
-    lengths = np.array([len(s) for s in seqs], dtype=np.int64)   # (B,)
+    lengths = np.array([len(s) for s in seqs], dtype=np.int64)  # (B,)
     T, B = int(lengths.max()), len(seqs)
     dtype = np.result_type(*[np.asarray(s).dtype for s in seqs])
-    padded = np.full((T, B), pad_value, dtype=dtype)              # (T_max, B), time-major
+    padded = np.full((T, B), pad_value, dtype=dtype)  # (T_max, B), time-major
     for b, s in enumerate(seqs):
-        padded[:len(s), b] = s
-    mask = np.arange(T)[:, None] < lengths[None, :]               # (T_max, B) bool
+        padded[: len(s), b] = s
+    mask = np.arange(T)[:, None] < lengths[None, :]  # (T_max, B) bool
     return padded, mask, lengths
 
 
@@ -59,11 +64,15 @@ def _compare(name, got, want, case) -> str | None:
     if not isinstance(got, np.ndarray):
         try:
             got = np.asarray(got)
-        except Exception:  # noqa: BLE001 - anything unconvertible is simply wrong
+        except (
+            Exception
+        ):  # noqa: BLE001 - anything unconvertible is simply wrong
             if isinstance(got, (list, tuple)):
-                return (f"{case}: {name} should be one array of shape {want.shape}, got a "
-                        f"{type(got).__name__} of {len(got)} pieces of different lengths; "
-                        f"pad them to the longest length, T_max = {want.shape[0]}")
+                return (
+                    f"{case}: {name} should be one array of shape {want.shape}, got a "
+                    f"{type(got).__name__} of {len(got)} pieces of different lengths; "
+                    f"pad them to the longest length, T_max = {want.shape[0]}"
+                )
             return f"{case}: {name} should be {_describe(want)}, got {type(got).__name__}"
     if got.shape != want.shape:
         return f"{case}: {name} should have shape {want.shape}, got shape {got.shape}"
@@ -78,17 +87,23 @@ def _compare(name, got, want, case) -> str | None:
         if bad:
             return f"{case}: {name} differs from the expected mask in {bad} of {want.size} entries"
         return None
-    err = float(np.max(np.abs(got.astype(np.float64) - want.astype(np.float64)))) if want.size else 0.0
+    err = (
+        float(np.max(np.abs(got.astype(np.float64) - want.astype(np.float64))))
+        if want.size
+        else 0.0
+    )
     if err > 0:
         diff = np.abs(got.astype(np.float64) - want.astype(np.float64))
         idx = np.unravel_index(int(np.argmax(diff)), want.shape)
-        return (f"{case}: {name} has max abs error {err:.3g} (largest at index "
-                f"{tuple(map(int, idx))}: expected {want[idx].item():.4g}, got {got[idx].item():.4g})")
+        return (
+            f"{case}: {name} has max abs error {err:.3g} (largest at index "
+            f"{tuple(map(int, idx))}: expected {want[idx].item():.4g}, got {got[idx].item():.4g})"
+        )
     return None
 
 
-
 # ------------------------------------------------------------------ graders
+
 
 @graded
 def check_sliding_windows(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
@@ -112,13 +127,19 @@ def check_sliding_windows(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
         case = f"series {shape}, window={window}, horizon={horizon}"
         X_ref, y_ref = _sliding_windows(series, window, horizon)
         try:
-            out = fn(series.copy(), window) if horizon == 1 else fn(series.copy(), window, horizon)
+            out = (
+                fn(series.copy(), window)
+                if horizon == 1
+                else fn(series.copy(), window, horizon)
+            )
         except Exception as err:  # noqa: BLE001 - report, never raise
             problems.append(f"{case}: raised {type(err).__name__}: {err}")
             continue
         if not (isinstance(out, tuple) and len(out) == 2):
-            problems.append(f"{case}: expected a tuple (X, y), got {_describe(out)}"
-                            + (f" of length {len(out)}" if isinstance(out, tuple) else ""))
+            problems.append(
+                f"{case}: expected a tuple (X, y), got {_describe(out)}"
+                + (f" of length {len(out)}" if isinstance(out, tuple) else "")
+            )
             continue
         for name, got, want in (("X", out[0], X_ref), ("y", out[1], y_ref)):
             msg = _compare(name, got, want, case)
@@ -134,10 +155,14 @@ def check_sliding_windows(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
     except ValueError:
         pass
     except Exception as err:  # noqa: BLE001 - report, never raise
-        problems.append(f"{case}: should raise ValueError, raised {type(err).__name__}: {err}")
+        problems.append(
+            f"{case}: should raise ValueError, raised {type(err).__name__}: {err}"
+        )
     else:
-        problems.append(f"{case}: should raise ValueError (no window has a target), "
-                        f"returned {_describe(out)}")
+        problems.append(
+            f"{case}: should raise ValueError (no window has a target), "
+            f"returned {_describe(out)}"
+        )
     return _verdict(problems, n_cases + 1, "sliding_windows")
 
 
@@ -155,9 +180,13 @@ def check_pad_batch(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
     for c in range(n_cases):
         B = int(rng.integers(2, 7))
         lens = rng.integers(1, 12, size=B)
-        seqs = [rng.integers(1, 50, size=int(n)).astype(np.int64) for n in lens]
+        seqs = [
+            rng.integers(1, 50, size=int(n)).astype(np.int64) for n in lens
+        ]
         pad_value = 0 if c % 2 == 0 else -1
-        seqs[int(rng.integers(B))][0] = pad_value      # a real token equal to the pad value
+        seqs[int(rng.integers(B))][
+            0
+        ] = pad_value  # a real token equal to the pad value
         case = f"lengths {lens.tolist()}, pad_value={pad_value}"
         refs = _pad_batch(seqs, pad_value)
         try:
@@ -167,16 +196,26 @@ def check_pad_batch(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
             problems.append(f"{case}: raised {type(err).__name__}: {err}")
             continue
         if not (isinstance(out, tuple) and len(out) == 3):
-            problems.append(f"{case}: expected a tuple (padded, mask, lengths), got {_describe(out)}")
+            problems.append(
+                f"{case}: expected a tuple (padded, mask, lengths), got {_describe(out)}"
+            )
             continue
         for name, got, want in zip(("padded", "mask", "lengths"), out, refs):
             msg = _compare(name, got, want, case)
             if msg:
-                if name == "padded" and getattr(got, "shape", None) == want.shape[::-1]:
+                if (
+                    name == "padded"
+                    and getattr(got, "shape", None) == want.shape[::-1]
+                ):
                     msg += " (batch-major? the book is time-major: (T_max, B))"
-                if name == "mask" and _compare(name, got, refs[0] != pad_value, case) is None:
-                    msg += (f" (a real token can equal pad_value={pad_value}: build the mask "
-                            "from the lengths, not from the values)")
+                if (
+                    name == "mask"
+                    and _compare(name, got, refs[0] != pad_value, case) is None
+                ):
+                    msg += (
+                        f" (a real token can equal pad_value={pad_value}: build the mask "
+                        "from the lengths, not from the values)"
+                    )
                 problems.append(msg)
                 break
     return _verdict(problems, n_cases, "pad_batch")

@@ -46,12 +46,21 @@ answer is reported, never raised.
 from __future__ import annotations
 
 import numpy as np
-from ._grading import describe as _describe, graded, is_real, to_numpy as _to_numpy
+from ._grading import (
+    describe as _describe,
+    graded,
+    is_real,
+    to_numpy as _to_numpy,
+)
 
-__all__ = ["check_gradient_norms", "check_clip_by_global_norm", "reference_gradient_norms",
-           "reference_clip_by_global_norm"]
+__all__ = [
+    "check_gradient_norms",
+    "check_clip_by_global_norm",
+    "reference_gradient_norms",
+    "reference_clip_by_global_norm",
+]
 
-RTOL = 1e-8   # float64 answers agree to ~1e-14; anything above 1e-8 is a real difference
+RTOL = 1e-8  # float64 answers agree to ~1e-14; anything above 1e-8 is a real difference
 # Clipping may divide by ||g|| + eps with a small eps (PyTorch and rnnbook.clip use 1e-6),
 # which changes the result by about eps / ||g||; the slips the grader looks for are far larger.
 RTOL_CLIP = 1e-5
@@ -60,17 +69,20 @@ RTOL_CLIP = 1e-5
 # ------------------------------------------------------------------ helpers
 
 
-
 def _rel(got, want) -> float:
     scale = max(float(np.linalg.norm(want)), 1e-300)
-    return float(np.linalg.norm(np.asarray(got, dtype=np.float64) - want) / scale)
+    return float(
+        np.linalg.norm(np.asarray(got, dtype=np.float64) - want) / scale
+    )
 
 
 def _compare(name, got, want, case, rtol=RTOL) -> str | None:
     """None if ``got`` matches ``want`` (shape, float64, values), else a message."""
     got = _to_numpy(got)
     if not isinstance(got, np.ndarray):
-        return f"{case}: {name} should be {_describe(want)}, got {_describe(got)}"
+        return (
+            f"{case}: {name} should be {_describe(want)}, got {_describe(got)}"
+        )
     if got.shape != want.shape:
         return f"{case}: {name} should have shape {want.shape}, got shape {got.shape}"
     if got.dtype != np.float64:
@@ -81,8 +93,10 @@ def _compare(name, got, want, case, rtol=RTOL) -> str | None:
     if rel > rtol:
         diff = np.abs(got - want)
         idx = np.unravel_index(int(np.argmax(diff)), want.shape)
-        return (f"{case}: {name} has relative error {rel:.3g} (largest at index "
-                f"{tuple(map(int, idx))}: expected {want[idx]:.6g}, got {got[idx]:.6g})")
+        return (
+            f"{case}: {name} has relative error {rel:.3g} (largest at index "
+            f"{tuple(map(int, idx))}: expected {want[idx]:.6g}, got {got[idx]:.6g})"
+        )
     return None
 
 
@@ -100,12 +114,17 @@ def _verdict(problems, n_wrong, hints, n_cases, what, refs) -> bool:
 
 # ------------------------------------------------------ gradient through time
 
+
 def reference_gradient_norms(hs, W_hh, dh_T):
     """dh[t] = dL/dh_t for t = 0..T by the backward sweep (the grader's reference)."""
     dh = [dh_T]
-    for h in hs[:0:-1]:                        # h_T, ..., h_1
-        J = (1.0 - h ** 2)[:, None] * W_hh     # J_t = dh_t/dh_{t-1} = diag(1 - h_t^2) W_hh
-        dh.append(J.T @ dh[-1])                # numerator layout: dL/dh_{t-1} = J_t^T dL/dh_t
+    for h in hs[:0:-1]:  # h_T, ..., h_1
+        J = (1.0 - h**2)[
+            :, None
+        ] * W_hh  # J_t = dh_t/dh_{t-1} = diag(1 - h_t^2) W_hh
+        dh.append(
+            J.T @ dh[-1]
+        )  # numerator layout: dL/dh_{t-1} = J_t^T dL/dh_t
     return np.stack(dh[::-1])
 
 
@@ -113,10 +132,12 @@ def _jacobian_product_reference(hs, W_hh, dh_T):
     """The same numbers from explicit Jacobians: dh[t] = (J_T ... J_{t+1})^T dh_T."""
     T, H = hs.shape[0] - 1, hs.shape[1]
     dh = np.empty_like(hs)
-    prod = np.eye(H)                   # ∂h_T/∂h_T
+    prod = np.eye(H)  # ∂h_T/∂h_T
     dh[T] = dh_T
     for t in range(T, 0, -1):
-        prod = prod @ ((1.0 - hs[t] ** 2)[:, None] * W_hh)   # ∂h_T/∂h_{t-1} = ∂h_T/∂h_t · J_t
+        prod = prod @ (
+            (1.0 - hs[t] ** 2)[:, None] * W_hh
+        )  # ∂h_T/∂h_{t-1} = ∂h_T/∂h_t · J_t
         dh[t - 1] = prod.T @ dh_T
     return dh
 
@@ -125,7 +146,9 @@ def _autograd_reference(x, h0, params, dh_T):
     """hs and dL/dh_t for L = <dh_T, h_T>, by torch.autograd through the recurrence."""
     import torch
 
-    W_ih, W_hh = (torch.from_numpy(params[k]) for k in ("weight_ih", "weight_hh"))
+    W_ih, W_hh = (
+        torch.from_numpy(params[k]) for k in ("weight_ih", "weight_hh")
+    )
     b = torch.from_numpy(params["bias_ih"] + params["bias_hh"])
     h = torch.tensor(h0, requires_grad=True)
     states = [h]
@@ -147,16 +170,31 @@ def _slips(hs, W_hh, dh_T):
     dh[T] = dh_T
     for t in range(T, 0, -1):
         dh[t - 1] = W_hh @ ((1.0 - hs[t] ** 2) * dh[t])
-    out.append((dh.copy(), "hint: the backward step multiplies by W_hh^T, not W_hh "
-                "(dL/dh_{t-1} = (∂h_t/∂h_{t-1})^T dL/dh_t)."))
+    out.append(
+        (
+            dh.copy(),
+            "hint: the backward step multiplies by W_hh^T, not W_hh "
+            "(dL/dh_{t-1} = (∂h_t/∂h_{t-1})^T dL/dh_t).",
+        )
+    )
     for t in range(T, 0, -1):
         dh[t - 1] = W_hh.T @ ((1.0 - hs[t - 1] ** 2) * dh[t])
-    out.append((dh.copy(), "hint: the derivative in ∂h_t/∂h_{t-1} = diag(1 - h_t²) W_hh "
-                "is taken at h_t (hs[t]), the state the step produces, not at h_{t-1}."))
+    out.append(
+        (
+            dh.copy(),
+            "hint: the derivative in ∂h_t/∂h_{t-1} = diag(1 - h_t²) W_hh "
+            "is taken at h_t (hs[t]), the state the step produces, not at h_{t-1}.",
+        )
+    )
     for t in range(T, 0, -1):
         dh[t - 1] = W_hh.T @ dh[t]
-    out.append((dh.copy(), "hint: you left out tanh'(z_t) = 1 - h_t²; that is the gradient "
-                "of a linear RNN."))
+    out.append(
+        (
+            dh.copy(),
+            "hint: you left out tanh'(z_t) = 1 - h_t²; that is the gradient "
+            "of a linear RNN.",
+        )
+    )
     return out
 
 
@@ -185,9 +223,12 @@ def check_gradient_norms(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
         D = int(rng.integers(1, 5))
         scale = 0.4 if k % 2 == 0 else 1.5
         case = f"T={T}, H={H}, weight scale {scale}"
-        params = {"weight_ih": rng.normal(0, 1.0, (H, D)),
-                  "weight_hh": rng.normal(0, scale / np.sqrt(H), (H, H)),
-                  "bias_ih": rng.normal(0, 0.2, H), "bias_hh": rng.normal(0, 0.2, H)}
+        params = {
+            "weight_ih": rng.normal(0, 1.0, (H, D)),
+            "weight_hh": rng.normal(0, scale / np.sqrt(H), (H, H)),
+            "bias_ih": rng.normal(0, 0.2, H),
+            "bias_hh": rng.normal(0, 0.2, H),
+        }
         x = rng.normal(size=(T, D))
         h0 = rng.normal(0, 0.5, size=H)
         dh_T = rng.normal(size=H)
@@ -195,9 +236,13 @@ def check_gradient_norms(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
         W_hh = params["weight_hh"]
         dh_prod = _jacobian_product_reference(hs, W_hh, dh_T)
         ref_gap = _rel(dh_prod, dh_auto)
-        if ref_gap > 1e-10:  # pragma: no cover - only if the grader itself is broken
-            print(f"grader problem: the Jacobian product and autograd disagree ({ref_gap:.2g}) "
-                  f"for {case}; please report it.")
+        if (
+            ref_gap > 1e-10
+        ):  # pragma: no cover - only if the grader itself is broken
+            print(
+                f"grader problem: the Jacobian product and autograd disagree ({ref_gap:.2g}) "
+                f"for {case}; please report it."
+            )
             return False
         try:
             got = fn(hs.copy(), W_hh.copy(), dh_T.copy())
@@ -206,7 +251,9 @@ def check_gradient_norms(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
             n_wrong += 1
             continue
         if got is None:
-            problems.append(f"{case}: returned None (is the function body still the stub?)")
+            problems.append(
+                f"{case}: returned None (is the function body still the stub?)"
+            )
             n_wrong += 1
             continue
         msg = _compare("dh", got, dh_auto, case)
@@ -219,13 +266,22 @@ def check_gradient_norms(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
                     if _rel(got, slip) < RTOL:
                         hints.append(hint)
                 if _rel(got[::-1], dh_auto) < RTOL:
-                    hints.append("hint: your rows are in reverse order; dh[t] must be "
-                                 "dL/dh_t, so dh[T] is dh_T and dh[0] is dL/dh_0.")
-    return _verdict(problems, n_wrong, hints, n_cases, what,
-                    "the product of Jacobians and torch autograd")
+                    hints.append(
+                        "hint: your rows are in reverse order; dh[t] must be "
+                        "dL/dh_t, so dh[T] is dh_T and dh[0] is dL/dh_0."
+                    )
+    return _verdict(
+        problems,
+        n_wrong,
+        hints,
+        n_cases,
+        what,
+        "the product of Jacobians and torch autograd",
+    )
 
 
 # ------------------------------------------------------ clipping by global norm
+
 
 def reference_clip_by_global_norm(grads, max_norm):
     """New arrays a_i · min(1, max_norm / n), n = sqrt(Σ ‖a_i‖²) (the grader's reference)."""
@@ -241,30 +297,50 @@ def _clip_slips(grads, max_norm):
         per_array.append(g * (min(1.0, max_norm / n) if n > 0 else 1.0))
     total = float(np.sqrt(sum(float(np.sum(g * g)) for g in grads)))
     return [
-        (per_array, "hint: you clipped each array by its own norm; the global norm is "
-                    "sqrt(Σ_i ‖g_i‖²) over all arrays together, and every array gets the "
-                    "same factor, so the direction of the whole gradient is kept."),
-        ([np.clip(g, -max_norm, max_norm) for g in grads],
-         "hint: that is clipping by value (each component to [-c, c]); clipping by "
-         "norm rescales the whole gradient instead."),
-        ([g * (max_norm / total) for g in grads] if total > 0 else None,
-         "hint: a gradient whose global norm is already at most max_norm must be left "
-         "as it is (the factor is min(1, max_norm / n))."),
+        (
+            per_array,
+            "hint: you clipped each array by its own norm; the global norm is "
+            "sqrt(Σ_i ‖g_i‖²) over all arrays together, and every array gets the "
+            "same factor, so the direction of the whole gradient is kept.",
+        ),
+        (
+            [np.clip(g, -max_norm, max_norm) for g in grads],
+            "hint: that is clipping by value (each component to [-c, c]); clipping by "
+            "norm rescales the whole gradient instead.",
+        ),
+        (
+            [g * (max_norm / total) for g in grads] if total > 0 else None,
+            "hint: a gradient whose global norm is already at most max_norm must be left "
+            "as it is (the factor is min(1, max_norm / n)).",
+        ),
     ]
 
 
 def _clip_cases(rng, n_cases):
     """(shapes, gradient scale, max_norm): short and long gradients, one array and several."""
-    fixed = [([(3, 4), (4,)], 10.0, 1.0),      # long: clipped
-             ([(2, 3), (3,)], 0.05, 1.0),       # short: unchanged
-             ([(5,)], 3.0, 0.5),                # a single array
-             ([(4, 4), (4, 2), (4,), (2,)], 1.0, 2.5)]
+    fixed = [
+        ([(3, 4), (4,)], 10.0, 1.0),  # long: clipped
+        ([(2, 3), (3,)], 0.05, 1.0),  # short: unchanged
+        ([(5,)], 3.0, 0.5),  # a single array
+        ([(4, 4), (4, 2), (4,), (2,)], 1.0, 2.5),
+    ]
     out = fixed[:n_cases]
     while len(out) < n_cases:
         n = int(rng.integers(1, 5))
-        shapes = [tuple(int(s) for s in rng.integers(1, 6, size=int(rng.integers(1, 3))))
-                  for _ in range(n)]
-        out.append((shapes, float(10 ** rng.uniform(-1.5, 1.5)), float(rng.uniform(0.5, 5))))
+        shapes = [
+            tuple(
+                int(s)
+                for s in rng.integers(1, 6, size=int(rng.integers(1, 3)))
+            )
+            for _ in range(n)
+        ]
+        out.append(
+            (
+                shapes,
+                float(10 ** rng.uniform(-1.5, 1.5)),
+                float(rng.uniform(0.5, 5)),
+            )
+        )
     return out
 
 
@@ -284,8 +360,10 @@ def check_clip_by_global_norm(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
     for shapes, scale, max_norm in _clip_cases(rng, n_cases):
         grads = [rng.normal(0, scale, s) for s in shapes]
         total = float(np.sqrt(sum(float(np.sum(g * g)) for g in grads)))
-        case = (f"{len(grads)} array(s) of shapes {[tuple(s) for s in shapes]}, global norm "
-                f"{total:.3g}, max_norm {max_norm:g}")
+        case = (
+            f"{len(grads)} array(s) of shapes {[tuple(s) for s in shapes]}, global norm "
+            f"{total:.3g}, max_norm {max_norm:g}"
+        )
         want = reference_clip_by_global_norm(grads, max_norm)
         inputs = [g.copy() for g in grads]
         try:
@@ -295,31 +373,57 @@ def check_clip_by_global_norm(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
             n_wrong += 1
             continue
         if got is None:
-            problems.append(f"{case}: returned None (is the function body still the stub?)")
+            problems.append(
+                f"{case}: returned None (is the function body still the stub?)"
+            )
             n_wrong += 1
             continue
         if not isinstance(got, (list, tuple)) or len(got) != len(grads):
-            problems.append(f"{case}: should return a list of {len(grads)} arrays, "
-                            f"got {_describe(got)}"
-                            + (f" of length {len(got)}" if isinstance(got, (list, tuple)) else ""))
+            problems.append(
+                f"{case}: should return a list of {len(grads)} arrays, "
+                f"got {_describe(got)}"
+                + (
+                    f" of length {len(got)}"
+                    if isinstance(got, (list, tuple))
+                    else ""
+                )
+            )
             n_wrong += 1
             continue
-        msgs = [_compare(f"clipped[{i}]", g, w, case, RTOL_CLIP)
-                for i, (g, w) in enumerate(zip(got, want))]
+        msgs = [
+            _compare(f"clipped[{i}]", g, w, case, RTOL_CLIP)
+            for i, (g, w) in enumerate(zip(got, want))
+        ]
         msgs = [m for m in msgs if m]
         values_wrong = bool(msgs)
-        if not msgs and any(not np.array_equal(a, b) for a, b in zip(inputs, grads)):
-            msgs.append(f"{case}: the input arrays were modified; return new arrays instead")
+        if not msgs and any(
+            not np.array_equal(a, b) for a, b in zip(inputs, grads)
+        ):
+            msgs.append(
+                f"{case}: the input arrays were modified; return new arrays instead"
+            )
         if msgs:
             n_wrong += 1
             problems += msgs[:1]
-        if values_wrong:      # the slips explain wrong values only, never a correct answer
+        if (
+            values_wrong
+        ):  # the slips explain wrong values only, never a correct answer
             got_np = [_to_numpy(g) for g in got]
             for slip, hint in _clip_slips(grads, max_norm):
                 if slip is None:
                     continue
-                if all(is_real(g) and g.shape == s.shape
-                       and _rel(g, s) < RTOL_CLIP for g, s in zip(got_np, slip)):
+                if all(
+                    is_real(g)
+                    and g.shape == s.shape
+                    and _rel(g, s) < RTOL_CLIP
+                    for g, s in zip(got_np, slip)
+                ):
                     hints.append(hint)
-    return _verdict(problems, n_wrong, hints, n_cases, what,
-                    "a_i · min(1, max_norm / sqrt(Σ‖a_i‖²))")
+    return _verdict(
+        problems,
+        n_wrong,
+        hints,
+        n_cases,
+        what,
+        "a_i · min(1, max_norm / sqrt(Σ‖a_i‖²))",
+    )

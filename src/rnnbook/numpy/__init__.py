@@ -39,14 +39,27 @@ tuned kernels.
 """
 
 from .gru import gru_backward, gru_cell_backward, gru_cell_forward, gru_forward
-from .lstm import (lstm_backward, lstm_cell_backward, lstm_cell_forward,
-                   lstm_forward)
+from .lstm import (
+    lstm_backward,
+    lstm_cell_backward,
+    lstm_cell_forward,
+    lstm_forward,
+)
 from .params import params_from_torch
 from .rnn import rnn_backward, rnn_cell_backward, rnn_cell_forward, rnn_forward
 
 __all__ = [
-    "rnn_forward", "rnn_backward", "rnn_cell_forward", "rnn_cell_backward",
-    "lstm_forward", "lstm_backward", "lstm_cell_forward", "lstm_cell_backward",
-    "gru_forward", "gru_backward", "gru_cell_forward", "gru_cell_backward",
+    "rnn_forward",
+    "rnn_backward",
+    "rnn_cell_forward",
+    "rnn_cell_backward",
+    "lstm_forward",
+    "lstm_backward",
+    "lstm_cell_forward",
+    "lstm_cell_backward",
+    "gru_forward",
+    "gru_backward",
+    "gru_cell_forward",
+    "gru_cell_backward",
     "params_from_torch",
 ]

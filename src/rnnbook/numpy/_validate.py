@@ -73,7 +73,9 @@ def check_x(x, ndim: int = 3, name: str = "x") -> np.ndarray:
     x = np.asarray(x)
     layout = "(T, B, D)" if ndim == 3 else "(B, D)"
     if x.ndim != ndim:
-        raise ValueError(f"{name} must be {ndim}-D {layout}, got shape {_fmt(x.shape)}")
+        raise ValueError(
+            f"{name} must be {ndim}-D {layout}, got shape {_fmt(x.shape)}"
+        )
     float_dtype(name, x)
     return x.copy()
 
@@ -94,7 +96,9 @@ def check_params(kind: str, params, D: int, dtype: np.dtype) -> int:
     """
     G, rows = GATES[kind], _ROWS[kind]
     if not isinstance(params, Mapping):
-        raise TypeError(f"params must be a dict of arrays, got {type(params).__name__}")
+        raise TypeError(
+            f"params must be a dict of arrays, got {type(params).__name__}"
+        )
     for key in params:
         if key not in WEIGHT_KEYS + BIAS_KEYS:
             hint = ""
@@ -140,10 +144,12 @@ def check_params(kind: str, params, D: int, dtype: np.dtype) -> int:
             f"params['weight_ih'] has shape {_fmt(w_ih.shape)}; expected "
             f"{_fmt((G * H, D))} = ({rows}, D) for {kind}"
         )
-    expected = {"weight_ih": ((G * H, D), f"({rows}, D)"),
-                "weight_hh": ((G * H, H), f"({rows}, H)"),
-                "bias_ih": ((G * H,), f"({rows},)"),
-                "bias_hh": ((G * H,), f"({rows},)")}
+    expected = {
+        "weight_ih": ((G * H, D), f"({rows}, D)"),
+        "weight_hh": ((G * H, H), f"({rows}, H)"),
+        "bias_ih": ((G * H,), f"({rows},)"),
+        "bias_hh": ((G * H,), f"({rows},)"),
+    }
     for key, (shape, symbolic) in expected.items():
         if key not in params:
             continue
@@ -160,10 +166,14 @@ def check_params(kind: str, params, D: int, dtype: np.dtype) -> int:
 
 def bias_sum(params):
     """b_ih + b_hh, or None for a layer without biases (checked by :func:`check_params`)."""
-    return params["bias_ih"] + params["bias_hh"] if "bias_ih" in params else None
+    return (
+        params["bias_ih"] + params["bias_hh"] if "bias_ih" in params else None
+    )
 
 
-def check_state(name: str, state, B: int, H: int, dtype: np.dtype) -> np.ndarray:
+def check_state(
+    name: str, state, B: int, H: int, dtype: np.dtype
+) -> np.ndarray:
     """Check one (B, H) state array and return a copy; ``None`` stands for zeros."""
     if state is None:
         return np.zeros((B, H), dtype=dtype)
@@ -186,8 +196,10 @@ def check_pair(name: str, pair, B: int, H: int, dtype: np.dtype):
             f"{name} must be a pair (h, c) of (B, H) = {_fmt((B, H))} arrays "
             f"or None, got {type(pair).__name__}"
         )
-    return (check_state(f"{name}[0] (h)", pair[0], B, H, dtype),
-            check_state(f"{name}[1] (c)", pair[1], B, H, dtype))
+    return (
+        check_state(f"{name}[0] (h)", pair[0], B, H, dtype),
+        check_state(f"{name}[1] (c)", pair[1], B, H, dtype),
+    )
 
 
 def check_grad(name: str, grad, shape, dtype: np.dtype) -> np.ndarray:
@@ -217,12 +229,18 @@ def check_cache(cache, kind: str, step: bool) -> None:
         raise ValueError(f"cache must come from {want}, got one from {got}")
 
 
-def check_grad_pair(name: str, pair, B: int, H: int, dtype: np.dtype, t: str = "t"):
+def check_grad_pair(
+    name: str, pair, B: int, H: int, dtype: np.dtype, t: str = "t"
+):
     """Check an LSTM gradient pair (dh, dc) and return copies; ``None`` (or a ``None`` element) means zeros."""
     if pair is None:
         pair = (None, None)
     if not isinstance(pair, (tuple, list)) or len(pair) != 2:
-        raise ValueError(f"{name} must be a pair (dh, dc) of (B, H) = {_fmt((B, H))} arrays "
-                         f"or None, got {type(pair).__name__}")
-    return (check_grad(f"{name}[0] (dh_{t})", pair[0], (B, H), dtype).copy(),
-            check_grad(f"{name}[1] (dc_{t})", pair[1], (B, H), dtype).copy())
+        raise ValueError(
+            f"{name} must be a pair (dh, dc) of (B, H) = {_fmt((B, H))} arrays "
+            f"or None, got {type(pair).__name__}"
+        )
+    return (
+        check_grad(f"{name}[0] (dh_{t})", pair[0], (B, H), dtype).copy(),
+        check_grad(f"{name}[1] (dc_{t})", pair[1], (B, H), dtype).copy(),
+    )

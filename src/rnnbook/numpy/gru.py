@@ -51,7 +51,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import check_cache, check_grad, check_params, check_state, check_x
+from ._validate import (
+    check_cache,
+    check_grad,
+    check_params,
+    check_state,
+    check_x,
+)
 from .lstm import sigmoid
 
 
@@ -80,16 +86,24 @@ def gru_cell_forward(x_t, h_prev, params):
     W_ih, W_hh = params["weight_ih"], params["weight_hh"]
     b_ih, b_hh = params.get("bias_ih", 0), params.get("bias_hh", 0)
 
-    ax = x_t @ W_ih.T + b_ih                       # [W_ir x; W_iz x; W_in x] + biases  (B, 3H)
-    ah = h_prev @ W_hh.T + b_hh                    # [W_hr h; W_hz h; W_hn h] + biases  (B, 3H)
-    r = sigmoid(ax[:, 0:H] + ah[:, 0:H])           # reset gate
-    z = sigmoid(ax[:, H:2 * H] + ah[:, H:2 * H])   # update gate
-    hn = ah[:, 2 * H:3 * H]                        # W_hn h_{t-1} + b_hn
-    n = np.tanh(ax[:, 2 * H:3 * H] + r * hn)       # candidate
-    h = (1 - z) * n + z * h_prev                   # h_t
+    ax = x_t @ W_ih.T + b_ih  # [W_ir x; W_iz x; W_in x] + biases  (B, 3H)
+    ah = h_prev @ W_hh.T + b_hh  # [W_hr h; W_hz h; W_hn h] + biases  (B, 3H)
+    r = sigmoid(ax[:, 0:H] + ah[:, 0:H])  # reset gate
+    z = sigmoid(ax[:, H : 2 * H] + ah[:, H : 2 * H])  # update gate
+    hn = ah[:, 2 * H : 3 * H]  # W_hn h_{t-1} + b_hn
+    n = np.tanh(ax[:, 2 * H : 3 * H] + r * hn)  # candidate
+    h = (1 - z) * n + z * h_prev  # h_t
 
-    cache = dict(made_by="gru_cell_forward", x_t=x_t, h_prev=h_prev, r=r, z=z, n=n, hn=hn,
-                 params=params)
+    cache = dict(
+        made_by="gru_cell_forward",
+        x_t=x_t,
+        h_prev=h_prev,
+        r=r,
+        z=z,
+        n=n,
+        hn=hn,
+        params=params,
+    )
     return h, cache
 
 
@@ -108,18 +122,21 @@ def gru_cell_backward(dh_t, cache):
     dh_t = check_grad("dh_t", dh_t, h_prev.shape, h_prev.dtype)
     W_ih, W_hh = params["weight_ih"], params["weight_hh"]
 
-    dn = dh_t * (1 - z)                            # ∂L/∂n_t
-    dz = dh_t * (h_prev - n)                       # ∂L/∂z_t
-    dan = dn * (1 - n**2)                          # δ^n_t
-    dr = dan * hn                                  # ∂L/∂r_t
-    dar = dr * r * (1 - r)                         # δ^r_t
-    daz = dz * z * (1 - z)                         # δ^z_t
-    dax = np.concatenate([dar, daz, dan], axis=1)          # ∂L/∂(W_ih x_t + b_ih)      (B, 3H)
-    dah = np.concatenate([dar, daz, r * dan], axis=1)      # ∂L/∂(W_hh h_{t-1} + b_hh)  (B, 3H)
-    dx_t = dax @ W_ih                              # W_ih^T dax
-    dh_prev = dh_t * z + dah @ W_hh                # direct path + W_hh^T dah
-    grads = {"weight_ih": dax.T @ x_t,
-             "weight_hh": dah.T @ h_prev}
+    dn = dh_t * (1 - z)  # ∂L/∂n_t
+    dz = dh_t * (h_prev - n)  # ∂L/∂z_t
+    dan = dn * (1 - n**2)  # δ^n_t
+    dr = dan * hn  # ∂L/∂r_t
+    dar = dr * r * (1 - r)  # δ^r_t
+    daz = dz * z * (1 - z)  # δ^z_t
+    dax = np.concatenate(
+        [dar, daz, dan], axis=1
+    )  # ∂L/∂(W_ih x_t + b_ih)      (B, 3H)
+    dah = np.concatenate(
+        [dar, daz, r * dan], axis=1
+    )  # ∂L/∂(W_hh h_{t-1} + b_hh)  (B, 3H)
+    dx_t = dax @ W_ih  # W_ih^T dax
+    dh_prev = dh_t * z + dah @ W_hh  # direct path + W_hh^T dah
+    grads = {"weight_ih": dax.T @ x_t, "weight_hh": dah.T @ h_prev}
     if "bias_ih" in params:
         grads["bias_ih"] = dax.sum(axis=0)
         grads["bias_hh"] = dah.sum(axis=0)
@@ -155,8 +172,13 @@ def gru_forward(x, h0, params):
         y.append(h)
         steps.append(cache_t)
 
-    cache = dict(made_by="gru_forward", steps=steps, params=params, shape=(T, B, D, H),
-                 dtype=x.dtype)
+    cache = dict(
+        made_by="gru_forward",
+        steps=steps,
+        params=params,
+        shape=(T, B, D, H),
+        dtype=x.dtype,
+    )
     y = np.stack(y) if T else np.zeros((0, B, H), dtype=x.dtype)
     return y, h.copy(), cache
 

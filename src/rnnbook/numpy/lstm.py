@@ -51,8 +51,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import (check_cache, check_grad, check_grad_pair, check_pair, check_params,
-                        check_x)
+from ._validate import (
+    check_cache,
+    check_grad,
+    check_grad_pair,
+    check_pair,
+    check_params,
+    check_x,
+)
 
 
 def sigmoid(a):
@@ -87,16 +93,26 @@ def lstm_cell_forward(x_t, state_prev, params):
     W_ih, W_hh = params["weight_ih"], params["weight_hh"]
     b_ih, b_hh = params.get("bias_ih", 0), params.get("bias_hh", 0)
 
-    a = x_t @ W_ih.T + b_ih + h_prev @ W_hh.T + b_hh         # a_t      (B, 4H)
-    i = sigmoid(a[:, 0:H])                                   # input gate
-    f = sigmoid(a[:, H:2 * H])                               # forget gate
-    g = np.tanh(a[:, 2 * H:3 * H])                           # candidate
-    o = sigmoid(a[:, 3 * H:4 * H])                           # output gate
-    c = f * c_prev + i * g                                   # c_t
-    h = o * np.tanh(c)                                       # h_t
+    a = x_t @ W_ih.T + b_ih + h_prev @ W_hh.T + b_hh  # a_t      (B, 4H)
+    i = sigmoid(a[:, 0:H])  # input gate
+    f = sigmoid(a[:, H : 2 * H])  # forget gate
+    g = np.tanh(a[:, 2 * H : 3 * H])  # candidate
+    o = sigmoid(a[:, 3 * H : 4 * H])  # output gate
+    c = f * c_prev + i * g  # c_t
+    h = o * np.tanh(c)  # h_t
 
-    cache = dict(made_by="lstm_cell_forward", x_t=x_t, h_prev=h_prev, c_prev=c_prev,
-                 i=i, f=f, g=g, o=o, c=c.copy(), params=params)
+    cache = dict(
+        made_by="lstm_cell_forward",
+        x_t=x_t,
+        h_prev=h_prev,
+        c_prev=c_prev,
+        i=i,
+        f=f,
+        g=g,
+        o=o,
+        c=c.copy(),
+        params=params,
+    )
     return (h, c), cache
 
 
@@ -114,26 +130,38 @@ def lstm_cell_backward(dstate, cache):
     """
     check_cache(cache, "lstm", step=True)
     i, f, g, o, c = cache["i"], cache["f"], cache["g"], cache["o"], cache["c"]
-    x_t, h_prev, c_prev, params = cache["x_t"], cache["h_prev"], cache["c_prev"], cache["params"]
+    x_t, h_prev, c_prev, params = (
+        cache["x_t"],
+        cache["h_prev"],
+        cache["c_prev"],
+        cache["params"],
+    )
     B, H = c.shape
     dh, dc = check_grad_pair("dstate", dstate, B, H, c.dtype)
     W_ih, W_hh = params["weight_ih"], params["weight_hh"]
 
     tanh_c = np.tanh(c)
-    do = dh * tanh_c                                         # ∂L/∂o_t
-    dc = dc + dh * o * (1 - tanh_c**2)                       # ∂L/∂c_t, all paths
-    df = dc * c_prev                                         # ∂L/∂f_t
-    di = dc * g                                              # ∂L/∂i_t
-    dg = dc * i                                              # ∂L/∂g_t
-    dc_prev = dc * f                                         # ∂L/∂c_{t-1}
-    da = np.concatenate([di * i * (1 - i),                   # δ_t = ∂L/∂a_t  (B, 4H)
-                         df * f * (1 - f),
-                         dg * (1 - g**2),
-                         do * o * (1 - o)], axis=1)
-    dx_t = da @ W_ih                                         # W_ih^T δ_t
-    dh_prev = da @ W_hh                                      # W_hh^T δ_t
-    grads = {"weight_ih": da.T @ x_t,                        # δ_t x_t^T
-             "weight_hh": da.T @ h_prev}                     # δ_t h_{t-1}^T
+    do = dh * tanh_c  # ∂L/∂o_t
+    dc = dc + dh * o * (1 - tanh_c**2)  # ∂L/∂c_t, all paths
+    df = dc * c_prev  # ∂L/∂f_t
+    di = dc * g  # ∂L/∂i_t
+    dg = dc * i  # ∂L/∂g_t
+    dc_prev = dc * f  # ∂L/∂c_{t-1}
+    da = np.concatenate(
+        [
+            di * i * (1 - i),  # δ_t = ∂L/∂a_t  (B, 4H)
+            df * f * (1 - f),
+            dg * (1 - g**2),
+            do * o * (1 - o),
+        ],
+        axis=1,
+    )
+    dx_t = da @ W_ih  # W_ih^T δ_t
+    dh_prev = da @ W_hh  # W_hh^T δ_t
+    grads = {
+        "weight_ih": da.T @ x_t,  # δ_t x_t^T
+        "weight_hh": da.T @ h_prev,
+    }  # δ_t h_{t-1}^T
     if "bias_ih" in params:
         grads["bias_ih"] = da.sum(axis=0)
         grads["bias_hh"] = da.sum(axis=0)
@@ -171,8 +199,13 @@ def lstm_forward(x, state0, params):
         y.append(h)
         steps.append(cache_t)
 
-    cache = dict(made_by="lstm_forward", steps=steps, params=params, shape=(T, B, D, H),
-                 dtype=x.dtype)
+    cache = dict(
+        made_by="lstm_forward",
+        steps=steps,
+        params=params,
+        shape=(T, B, D, H),
+        dtype=x.dtype,
+    )
     y = np.stack(y) if T else np.zeros((0, B, H), dtype=x.dtype)
     return y, (h.copy(), c.copy()), cache
 
@@ -201,7 +234,9 @@ def lstm_backward(dy, dstate_T, cache):
     grads = {k: np.zeros_like(v) for k, v in cache["params"].items()}
     dx = np.zeros((T, B, D), dtype=dtype)
     for t in reversed(range(T)):
-        dx[t], (dh, dc), grads_t = lstm_cell_backward((dy[t] + dh, dc), cache["steps"][t])
+        dx[t], (dh, dc), grads_t = lstm_cell_backward(
+            (dy[t] + dh, dc), cache["steps"][t]
+        )
         for k in grads:
             grads[k] += grads_t[k]
     return dx, (dh, dc), grads

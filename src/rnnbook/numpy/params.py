@@ -16,7 +16,9 @@ import numpy as np
 _NAMES = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
 
 
-def params_from_torch(module, layer: int = 0, reverse: bool = False, dtype=None) -> dict:
+def params_from_torch(
+    module, layer: int = 0, reverse: bool = False, dtype=None
+) -> dict:
     """The NumPy ``params`` of one layer and direction of a ``torch.nn`` RNN, LSTM or GRU.
 
     Parameters
@@ -39,12 +41,16 @@ def params_from_torch(module, layer: int = 0, reverse: bool = False, dtype=None)
     suffix = f"_l{layer}" + ("_reverse" if reverse else "")
     if f"weight_ih{suffix}" not in state:
         have = sorted(k for k in state if k.startswith("weight_ih"))
-        raise ValueError(f"params_from_torch: {type(module).__name__} has no weight_ih{suffix}; "
-                         f"it has {have}. Pass layer= (0 ... num_layers-1) and reverse=True "
-                         "only for a bidirectional module.")
+        raise ValueError(
+            f"params_from_torch: {type(module).__name__} has no weight_ih{suffix}; "
+            f"it has {have}. Pass layer= (0 ... num_layers-1) and reverse=True "
+            "only for a bidirectional module."
+        )
     if f"weight_hr{suffix}" in state:
-        raise ValueError("params_from_torch: the module has a projection (proj_size > 0), "
-                         "which rnnbook.numpy does not implement; use rnnbook.torch.LSTM.")
+        raise ValueError(
+            "params_from_torch: the module has a projection (proj_size > 0), "
+            "which rnnbook.numpy does not implement; use rnnbook.torch.LSTM."
+        )
     out = {}
     for name in _NAMES:
         if name + suffix in state:

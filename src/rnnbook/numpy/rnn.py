@@ -37,8 +37,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import (check_cache, check_grad, check_nonlinearity, check_params,
-                        check_state, check_x)
+from ._validate import (
+    check_cache,
+    check_grad,
+    check_nonlinearity,
+    check_params,
+    check_state,
+    check_x,
+)
 
 
 def rnn_cell_forward(x_t, h_prev, params, nonlinearity="tanh"):
@@ -71,11 +77,19 @@ def rnn_cell_forward(x_t, h_prev, params, nonlinearity="tanh"):
     W_ih, W_hh = params["weight_ih"], params["weight_hh"]
     b_ih, b_hh = params.get("bias_ih", 0), params.get("bias_hh", 0)
 
-    z = x_t @ W_ih.T + b_ih + h_prev @ W_hh.T + b_hh          # z_t      (B, H)
-    h = np.tanh(z) if nonlinearity == "tanh" else np.maximum(z, 0)   # h_t = φ(z_t)
+    z = x_t @ W_ih.T + b_ih + h_prev @ W_hh.T + b_hh  # z_t      (B, H)
+    h = (
+        np.tanh(z) if nonlinearity == "tanh" else np.maximum(z, 0)
+    )  # h_t = φ(z_t)
 
-    cache = dict(made_by="rnn_cell_forward", x_t=x_t, h_prev=h_prev, h=h.copy(),
-                 params=params, nonlinearity=nonlinearity)
+    cache = dict(
+        made_by="rnn_cell_forward",
+        x_t=x_t,
+        h_prev=h_prev,
+        h=h.copy(),
+        params=params,
+        nonlinearity=nonlinearity,
+    )
     return h, cache
 
 
@@ -93,16 +107,27 @@ def rnn_cell_backward(dh_t, cache):
     grads : dict with the keys of ``params``
     """
     check_cache(cache, "rnn", step=True)
-    x_t, h_prev, h, params = cache["x_t"], cache["h_prev"], cache["h"], cache["params"]
+    x_t, h_prev, h, params = (
+        cache["x_t"],
+        cache["h_prev"],
+        cache["h"],
+        cache["params"],
+    )
     dh_t = check_grad("dh_t", dh_t, h.shape, h.dtype)
     W_ih, W_hh = params["weight_ih"], params["weight_hh"]
 
-    dphi = 1 - h**2 if cache["nonlinearity"] == "tanh" else (h > 0).astype(h.dtype)
-    dz = dh_t * dphi                                          # δ_t      (B, H)
-    dx_t = dz @ W_ih                                          # W_ih^T δ_t
-    dh_prev = dz @ W_hh                                       # W_hh^T δ_t
-    grads = {"weight_ih": dz.T @ x_t,                         # δ_t x_t^T
-             "weight_hh": dz.T @ h_prev}                      # δ_t h_{t-1}^T
+    dphi = (
+        1 - h**2
+        if cache["nonlinearity"] == "tanh"
+        else (h > 0).astype(h.dtype)
+    )
+    dz = dh_t * dphi  # δ_t      (B, H)
+    dx_t = dz @ W_ih  # W_ih^T δ_t
+    dh_prev = dz @ W_hh  # W_hh^T δ_t
+    grads = {
+        "weight_ih": dz.T @ x_t,  # δ_t x_t^T
+        "weight_hh": dz.T @ h_prev,
+    }  # δ_t h_{t-1}^T
     if "bias_ih" in params:
         grads["bias_ih"] = dz.sum(axis=0)
         grads["bias_hh"] = dz.sum(axis=0)
@@ -143,8 +168,13 @@ def rnn_forward(x, h0, params, nonlinearity="tanh"):
         y.append(h)
         steps.append(cache_t)
 
-    cache = dict(made_by="rnn_forward", steps=steps, params=params, shape=(T, B, D, H),
-                 dtype=x.dtype)
+    cache = dict(
+        made_by="rnn_forward",
+        steps=steps,
+        params=params,
+        shape=(T, B, D, H),
+        dtype=x.dtype,
+    )
     y = np.stack(y) if T else np.zeros((0, B, H), dtype=x.dtype)
     return y, h.copy(), cache
 

@@ -58,39 +58,69 @@ class RecurrentBase(nn.Module):
     :class:`~rnnbook.torch.LSTM` and :class:`~rnnbook.torch.GRU`.
     """
 
-    GATES: int = 1   # H-blocks stacked in weight_ih / weight_hh
+    GATES: int = 1  # H-blocks stacked in weight_ih / weight_hh
     STATES: int = 1  # 1: the state is h; 2: the state is (h, c)
 
-    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
-                 bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
-                 bidirectional: bool = False, proj_size: int = 0, device=None,
-                 dtype=None) -> None:
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        bias: bool = True,
+        batch_first: bool = False,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        proj_size: int = 0,
+        device=None,
+        dtype=None,
+    ) -> None:
         super().__init__()
-        if (not isinstance(dropout, numbers.Number) or isinstance(dropout, bool)
-                or not 0 <= dropout <= 1):
-            raise ValueError("dropout should be a number in range [0, 1] representing "
-                             "the probability of an element being zeroed")
-        for name, value in (("bias", bias), ("batch_first", batch_first),
-                            ("bidirectional", bidirectional)):
+        if (
+            not isinstance(dropout, numbers.Number)
+            or isinstance(dropout, bool)
+            or not 0 <= dropout <= 1
+        ):
+            raise ValueError(
+                "dropout should be a number in range [0, 1] representing "
+                "the probability of an element being zeroed"
+            )
+        for name, value in (
+            ("bias", bias),
+            ("batch_first", batch_first),
+            ("bidirectional", bidirectional),
+        ):
             # torch.nn checks bias and batch_first; bidirectional="yes" passes its
             # constructor and fails in the fused kernel's argument parser.
             if not isinstance(value, bool):
-                raise TypeError(f"{name} should be of type bool, got: {type(value).__name__}")
-        for name, value in (("input_size", input_size), ("hidden_size", hidden_size),
-                            ("num_layers", num_layers), ("proj_size", proj_size)):
+                raise TypeError(
+                    f"{name} should be of type bool, got: {type(value).__name__}"
+                )
+        for name, value in (
+            ("input_size", input_size),
+            ("hidden_size", hidden_size),
+            ("num_layers", num_layers),
+            ("proj_size", proj_size),
+        ):
             if not isinstance(value, int) or isinstance(value, bool):
-                raise TypeError(f"{name} should be of type int, got: {type(value).__name__}")
+                raise TypeError(
+                    f"{name} should be of type int, got: {type(value).__name__}"
+                )
             if value <= 0 and name != "proj_size":
                 raise ValueError(f"{name} must be greater than zero")
         if proj_size < 0:
-            raise ValueError("proj_size should be a positive integer or zero to disable "
-                             "projections")
+            raise ValueError(
+                "proj_size should be a positive integer or zero to disable "
+                "projections"
+            )
         if proj_size >= hidden_size:
             raise ValueError("proj_size has to be smaller than hidden_size")
         if dropout > 0 and num_layers == 1:
-            warnings.warn("dropout acts between stacked layers only (not after the "
-                          f"last one), so dropout={dropout} has no effect with "
-                          "num_layers=1", stacklevel=3)
+            warnings.warn(
+                "dropout acts between stacked layers only (not after the "
+                f"last one), so dropout={dropout} has no effect with "
+                "num_layers=1",
+                stacklevel=3,
+            )
 
         self.input_size = input_size
         self.hidden_size = hidden_size
@@ -99,11 +129,15 @@ class RecurrentBase(nn.Module):
         self.batch_first = batch_first
         self.dropout = float(dropout)
         self.bidirectional = bidirectional
-        self.proj_size = proj_size      # LSTM only (the subclasses of RNN and GRU pass 0)
+        self.proj_size = (
+            proj_size  # LSTM only (the subclasses of RNN and GRU pass 0)
+        )
 
         factory = {"device": device, "dtype": dtype}
         G, H, H_out = self.GATES * hidden_size, hidden_size, self.output_size
-        self._names: list[list[str]] = []  # per (layer, direction), as torch.nn's _all_weights
+        self._names: list[list[str]] = (
+            []
+        )  # per (layer, direction), as torch.nn's _all_weights
         for layer in range(num_layers):
             d_in = input_size if layer == 0 else H_out * self.num_directions
             for direction in range(self.num_directions):
@@ -115,8 +149,10 @@ class RecurrentBase(nn.Module):
                     shapes += [("weight_hr", (proj_size, H))]
                 names = []
                 for stem, shape in shapes:
-                    self.register_parameter(stem + suffix,
-                                            nn.Parameter(torch.empty(shape, **factory)))
+                    self.register_parameter(
+                        stem + suffix,
+                        nn.Parameter(torch.empty(shape, **factory)),
+                    )
                     names.append(stem + suffix)
                 self._names.append(names)
         self.reset_parameters()
@@ -152,25 +188,43 @@ class RecurrentBase(nn.Module):
 
     def _layer_params(self, layer: int, direction: int):
         """(weight_ih, weight_hh, bias_ih, bias_hh, weight_hr), None for those absent."""
-        named = {name.split("_l")[0]: getattr(self, name)
-                 for name in self._names[layer * self.num_directions + direction]}
-        return tuple(named.get(stem) for stem in
-                     ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "weight_hr"))
+        named = {
+            name.split("_l")[0]: getattr(self, name)
+            for name in self._names[layer * self.num_directions + direction]
+        }
+        return tuple(
+            named.get(stem)
+            for stem in (
+                "weight_ih",
+                "weight_hh",
+                "bias_ih",
+                "bias_hh",
+                "weight_hr",
+            )
+        )
 
     def flatten_parameters(self) -> None:
         """No-op, for code written for ``torch.nn`` (which packs weights for cuDNN)."""
 
     def extra_repr(self) -> str:
         s = f"{self.input_size}, {self.hidden_size}"
-        defaults = (("num_layers", 1), ("bias", True), ("batch_first", False),
-                    ("dropout", 0.0), ("bidirectional", False), ("proj_size", 0))
+        defaults = (
+            ("num_layers", 1),
+            ("bias", True),
+            ("batch_first", False),
+            ("dropout", 0.0),
+            ("bidirectional", False),
+            ("proj_size", 0),
+        )
         for name, default in defaults:
             if getattr(self, name) != default:
                 s += f", {name}={getattr(self, name)}"
         return s
 
     # ------------------------------------------------------------------ the cell
-    def step(self, wx_t: Tensor, state: tuple[Tensor, ...], params) -> tuple[Tensor, ...]:
+    def step(
+        self, wx_t: Tensor, state: tuple[Tensor, ...], params
+    ) -> tuple[Tensor, ...]:
         """One time step of the cell (to be overridden): the cell's equations.
 
         ``wx_t`` (B, G·H) is the input's part of the pre-activations,
@@ -181,8 +235,14 @@ class RecurrentBase(nn.Module):
         """
         raise NotImplementedError
 
-    def _direction(self, x: Tensor, state: tuple[Tensor, ...], params, reverse: bool,
-                   valid: Tensor | None = None) -> tuple[Tensor, tuple[Tensor, ...]]:
+    def _direction(
+        self,
+        x: Tensor,
+        state: tuple[Tensor, ...],
+        params,
+        reverse: bool,
+        valid: Tensor | None = None,
+    ) -> tuple[Tensor, tuple[Tensor, ...]]:
         """Run one direction of one layer over the sequence: :meth:`step` at every step.
 
         ``x`` is (T, B, D_in). With ``reverse`` the steps are taken from t = T-1
@@ -192,12 +252,16 @@ class RecurrentBase(nn.Module):
         and the final state; autograd derives the backward pass.
         """
         W_ih, _, b_ih, _, _ = params
-        wx = F.linear(x, W_ih, b_ih)            # W_ih x_t + b_ih for every step at once (T, B, G·H)
+        wx = F.linear(
+            x, W_ih, b_ih
+        )  # W_ih x_t + b_ih for every step at once (T, B, G·H)
         outs = []
         for t in time_steps(len(wx), reverse):
             new = self.step(wx[t], state, params)
-            if valid is not None:               # finished sequences keep their state
-                new = tuple(torch.where(valid[t], n, s) for n, s in zip(new, state))
+            if valid is not None:  # finished sequences keep their state
+                new = tuple(
+                    torch.where(valid[t], n, s) for n, s in zip(new, state)
+                )
             state = new
             outs.append(state[0] if valid is None else state[0] * valid[t])
         return in_time_order(outs, reverse), state
@@ -206,25 +270,38 @@ class RecurrentBase(nn.Module):
     def _check_and_prepare(self, input: Tensor, hx):
         """Validate like torch.nn; return time-major input, states, and flags."""
         if input.dim() not in (2, 3):
-            raise ValueError(f"{type(self).__name__}: Expected input to be 2D or 3D, "
-                             f"got {input.dim()}D instead")
+            raise ValueError(
+                f"{type(self).__name__}: Expected input to be 2D or 3D, "
+                f"got {input.dim()}D instead"
+            )
         w = self.weight_ih_l0
         if input.dtype != w.dtype:
-            raise ValueError(f"input dtype ({input.dtype}) does not match weight dtype "
-                             f"({w.dtype})")
+            raise ValueError(
+                f"input dtype ({input.dtype}) does not match weight dtype "
+                f"({w.dtype})"
+            )
         time_axis = 1 if input.dim() == 3 and self.batch_first else 0
-        if input.size(time_axis) == 0:          # an empty *batch* is fine, as in torch.nn
-            raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
+        if (
+            input.size(time_axis) == 0
+        ):  # an empty *batch* is fine, as in torch.nn
+            raise RuntimeError(
+                "Expected sequence length to be larger than 0 in RNN"
+            )
         if input.size(-1) != self.input_size:
-            raise RuntimeError("input.size(-1) must be equal to input_size. Expected "
-                               f"{self.input_size}, got {input.size(-1)}")
+            raise RuntimeError(
+                "input.size(-1) must be equal to input_size. Expected "
+                f"{self.input_size}, got {input.size(-1)}"
+            )
         batched = input.dim() == 3
         if not batched:
-            input = input.unsqueeze(1)          # (T, D) -> (T, 1, D)
+            input = input.unsqueeze(1)  # (T, D) -> (T, 1, D)
         elif self.batch_first:
-            input = input.transpose(0, 1)       # (B, T, D) -> (T, B, D)
+            input = input.transpose(0, 1)  # (B, T, D) -> (T, B, D)
         B = input.size(1)
-        expected = [(self.num_layers * self.num_directions, B, n) for n in self.state_sizes()]
+        expected = [
+            (self.num_layers * self.num_directions, B, n)
+            for n in self.state_sizes()
+        ]
         if hx is None:
             states = tuple(input.new_zeros(shape) for shape in expected)
         else:
@@ -232,28 +309,46 @@ class RecurrentBase(nn.Module):
                 states = (hx,)
             else:
                 states = tuple(hx) if isinstance(hx, (tuple, list)) else (hx,)
-            if len(states) != self.STATES or not all(isinstance(s, Tensor) for s in states):
-                raise TypeError(f"{type(self).__name__}: hx should be "
-                                + ("a tensor" if self.STATES == 1 else "a pair (h_0, c_0)"))
+            if len(states) != self.STATES or not all(
+                isinstance(s, Tensor) for s in states
+            ):
+                raise TypeError(
+                    f"{type(self).__name__}: hx should be "
+                    + ("a tensor" if self.STATES == 1 else "a pair (h_0, c_0)")
+                )
             want = 3 if batched else 2
             if any(s.dim() != want for s in states):
-                raise RuntimeError(f"For {'batched 3-D' if batched else 'unbatched 2-D'} "
-                                   f"input, hx should also be {want}-D but got "
-                                   f"{[s.dim() for s in states]}-D tensor(s)")
+                raise RuntimeError(
+                    f"For {'batched 3-D' if batched else 'unbatched 2-D'} "
+                    f"input, hx should also be {want}-D but got "
+                    f"{[s.dim() for s in states]}-D tensor(s)"
+                )
             if not batched:
                 states = tuple(s.unsqueeze(1) for s in states)
             for s, shape in zip(states, expected):
                 if tuple(s.shape) != shape:
-                    raise RuntimeError(f"Expected hidden size {shape}, got {list(s.shape)}")
+                    raise RuntimeError(
+                        f"Expected hidden size {shape}, got {list(s.shape)}"
+                    )
         return input, states, batched
 
     def forward(self, input, hx=None):
-        packed = input if isinstance(input, nn.utils.rnn.PackedSequence) else None
+        packed = (
+            input if isinstance(input, nn.utils.rnn.PackedSequence) else None
+        )
         valid = None
-        if packed is not None:      # unpack to a padded (T, B, D) batch in the caller's order
-            input, lengths = nn.utils.rnn.pad_packed_sequence(packed, batch_first=self.batch_first)
+        if (
+            packed is not None
+        ):  # unpack to a padded (T, B, D) batch in the caller's order
+            input, lengths = nn.utils.rnn.pad_packed_sequence(
+                packed, batch_first=self.batch_first
+            )
             steps = torch.arange(input.size(1 if self.batch_first else 0))
-            valid = (steps[:, None] < lengths[None, :]).unsqueeze(-1).to(input.device)
+            valid = (
+                (steps[:, None] < lengths[None, :])
+                .unsqueeze(-1)
+                .to(input.device)
+            )
         x, states, batched = self._check_and_prepare(input, hx)
         finals: list[tuple[Tensor, ...]] = []
         for layer in range(self.num_layers):
@@ -262,13 +357,19 @@ class RecurrentBase(nn.Module):
             outs = []
             for direction in range(self.num_directions):
                 k = layer * self.num_directions + direction
-                out, final = self._direction(x, tuple(s[k] for s in states),
-                                             self._layer_params(layer, direction),
-                                             reverse=direction == 1, valid=valid)
+                out, final = self._direction(
+                    x,
+                    tuple(s[k] for s in states),
+                    self._layer_params(layer, direction),
+                    reverse=direction == 1,
+                    valid=valid,
+                )
                 outs.append(out)
                 finals.append(final)
             x = outs[0] if len(outs) == 1 else torch.cat(outs, dim=2)
-        h_n = tuple(torch.stack([f[j] for f in finals]) for j in range(self.STATES))
+        h_n = tuple(
+            torch.stack([f[j] for f in finals]) for j in range(self.STATES)
+        )
         if packed is not None:
             x = _repack(x, packed)
         elif not batched:
@@ -285,9 +386,12 @@ def _repack(out: Tensor, like) -> "nn.utils.rnn.PackedSequence":
     order = like.sorted_indices
     if order is None:
         order = torch.arange(out.size(1), device=out.device)
-    data = torch.cat([out[t, order[:n]] for t, n in enumerate(like.batch_sizes.tolist())])
-    return nn.utils.rnn.PackedSequence(data, like.batch_sizes, like.sorted_indices,
-                                       like.unsorted_indices)
+    data = torch.cat(
+        [out[t, order[:n]] for t, n in enumerate(like.batch_sizes.tolist())]
+    )
+    return nn.utils.rnn.PackedSequence(
+        data, like.batch_sizes, like.sorted_indices, like.unsorted_indices
+    )
 
 
 def time_steps(T: int, reverse: bool) -> range:

@@ -107,23 +107,48 @@ class GRU(RecurrentBase):
     GATES = 3
     STATES = 1
 
-    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
-                 bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
-                 bidirectional: bool = False, device=None, dtype=None, **kwargs) -> None:
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        bias: bool = True,
+        batch_first: bool = False,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        device=None,
+        dtype=None,
+        **kwargs,
+    ) -> None:
         if "proj_size" in kwargs:
-            raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
+            raise ValueError(
+                "proj_size argument is only supported for LSTM, not RNN or GRU"
+            )
         if kwargs:
-            raise TypeError(f"unexpected keyword argument(s): {', '.join(kwargs)}")
-        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
-                         bidirectional, device=device, dtype=dtype)
+            raise TypeError(
+                f"unexpected keyword argument(s): {', '.join(kwargs)}"
+            )
+        super().__init__(
+            input_size,
+            hidden_size,
+            num_layers,
+            bias,
+            batch_first,
+            dropout,
+            bidirectional,
+            device=device,
+            dtype=dtype,
+        )
 
     def step(self, wx_t: Tensor, state, params):
         _, W_hh, _, b_hh, _ = params
         (h,) = state
-        x_r, x_z, x_n = wx_t.chunk(3, dim=1)                       # W_i* x_t + b_i*
-        h_r, h_z, h_n = F.linear(h, W_hh, b_hh).chunk(3, dim=1)    # W_h* h_{t-1} + b_h*
-        r = torch.sigmoid(x_r + h_r)               # reset gate
-        z = torch.sigmoid(x_z + h_z)               # update gate
-        n = torch.tanh(x_n + r * h_n)              # candidate
-        h = (1 - z) * n + z * h                    # h_t
+        x_r, x_z, x_n = wx_t.chunk(3, dim=1)  # W_i* x_t + b_i*
+        h_r, h_z, h_n = F.linear(h, W_hh, b_hh).chunk(
+            3, dim=1
+        )  # W_h* h_{t-1} + b_h*
+        r = torch.sigmoid(x_r + h_r)  # reset gate
+        z = torch.sigmoid(x_z + h_z)  # update gate
+        n = torch.tanh(x_n + r * h_n)  # candidate
+        h = (1 - z) * n + z * h  # h_t
         return (h,)

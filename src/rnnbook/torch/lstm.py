@@ -111,24 +111,45 @@ class LSTM(RecurrentBase):
     GATES = 4
     STATES = 2
 
-    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
-                 bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
-                 bidirectional: bool = False, proj_size: int = 0, device=None,
-                 dtype=None) -> None:
-        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
-                         bidirectional, proj_size=proj_size, device=device, dtype=dtype)
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        bias: bool = True,
+        batch_first: bool = False,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        proj_size: int = 0,
+        device=None,
+        dtype=None,
+    ) -> None:
+        super().__init__(
+            input_size,
+            hidden_size,
+            num_layers,
+            bias,
+            batch_first,
+            dropout,
+            bidirectional,
+            proj_size=proj_size,
+            device=device,
+            dtype=dtype,
+        )
 
     def step(self, wx_t: Tensor, state, params):
         _, W_hh, _, b_hh, W_hr = params
         h, c = state
-        a = wx_t + F.linear(h, W_hh, b_hh)         # a_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh
+        a = wx_t + F.linear(
+            h, W_hh, b_hh
+        )  # a_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh
         a_i, a_f, a_g, a_o = a.chunk(4, dim=1)
-        i = torch.sigmoid(a_i)                     # input gate
-        f = torch.sigmoid(a_f)                     # forget gate
-        g = torch.tanh(a_g)                        # candidate
-        o = torch.sigmoid(a_o)                     # output gate
-        c = f * c + i * g                          # c_t
-        h = o * torch.tanh(c)                      # h_t
+        i = torch.sigmoid(a_i)  # input gate
+        f = torch.sigmoid(a_f)  # forget gate
+        g = torch.tanh(a_g)  # candidate
+        o = torch.sigmoid(a_o)  # output gate
+        c = f * c + i * g  # c_t
+        h = o * torch.tanh(c)  # h_t
         if W_hr is not None:
-            h = F.linear(h, W_hr)                  # projection: h_t = W_hr (o_t ⊙ tanh c_t)
+            h = F.linear(h, W_hr)  # projection: h_t = W_hr (o_t ⊙ tanh c_t)
         return (h, c)

@@ -94,28 +94,59 @@ class RNN(RecurrentBase):
     GATES = 1
     STATES = 1
 
-    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
-                 nonlinearity: str = "tanh", bias: bool = True, batch_first: bool = False,
-                 dropout: float = 0.0, bidirectional: bool = False, device=None,
-                 dtype=None, **kwargs) -> None:
+    def __init__(
+        self,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int = 1,
+        nonlinearity: str = "tanh",
+        bias: bool = True,
+        batch_first: bool = False,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        device=None,
+        dtype=None,
+        **kwargs,
+    ) -> None:
         if "proj_size" in kwargs:
-            raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
+            raise ValueError(
+                "proj_size argument is only supported for LSTM, not RNN or GRU"
+            )
         if kwargs:
-            raise TypeError(f"unexpected keyword argument(s): {', '.join(kwargs)}")
+            raise TypeError(
+                f"unexpected keyword argument(s): {', '.join(kwargs)}"
+            )
         if nonlinearity not in _NONLINEARITIES:
-            raise ValueError(f"Unknown nonlinearity '{nonlinearity}'. "
-                             "Select from 'tanh' or 'relu'.")
+            raise ValueError(
+                f"Unknown nonlinearity '{nonlinearity}'. "
+                "Select from 'tanh' or 'relu'."
+            )
         self.nonlinearity = nonlinearity
-        super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout,
-                         bidirectional, device=device, dtype=dtype)
+        super().__init__(
+            input_size,
+            hidden_size,
+            num_layers,
+            bias,
+            batch_first,
+            dropout,
+            bidirectional,
+            device=device,
+            dtype=dtype,
+        )
 
     def extra_repr(self) -> str:
         s = super().extra_repr()
-        return s if self.nonlinearity == "tanh" else s + f", nonlinearity={self.nonlinearity}"
+        return (
+            s
+            if self.nonlinearity == "tanh"
+            else s + f", nonlinearity={self.nonlinearity}"
+        )
 
     def step(self, wx_t: Tensor, state, params):
         _, W_hh, _, b_hh, _ = params
         (h,) = state
         phi = torch.tanh if self.nonlinearity == "tanh" else torch.relu
-        h = phi(wx_t + F.linear(h, W_hh, b_hh))   # h_t = φ(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)
+        h = phi(
+            wx_t + F.linear(h, W_hh, b_hh)
+        )  # h_t = φ(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)
         return (h,)
