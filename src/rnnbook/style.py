@@ -1,12 +1,26 @@
 """The book's figure style, used by every chapter.
 
 Call :func:`use` once (``rnnbook.runtime.setup`` does it) and draw with
-Matplotlib as usual. The palette names the roles colours play in the book, so
-that "input", "hidden state", "gradient" and so on look the same in every
-figure and diagram.
+Matplotlib as usual. The colours are the Okabe-Ito palette, chosen to be
+distinguishable with the common forms of colour blindness. One colour has one
+meaning, by kind of figure:
 
-The colours are the Okabe-Ito palette, chosen to be distinguishable with the
-common forms of colour blindness.
+- **Diagrams** (``rnnbook.drawings``): colours are roles, :data:`COLORS`
+  ("input", "hidden", "output", "gradient", "cell", "gate").
+- **Plots of results**: colours are models, :data:`MODEL_COLORS`. The RNN is
+  blue, the LSTM vermillion, the GRU green in every chapter; baselines and
+  other non-recurrent models are grey.
+- **A sweep over a setting** (a spectral radius, a clipping threshold, a
+  length): shades of one sequential map, :func:`sweep_colors`, never the
+  model colours, so that no hue means two things.
+- **Variants of one model** (with and without clipping, one or two
+  directions): the model's colour with another line style,
+  :data:`VARIANT_LINESTYLES`.
+- **Reference lines** (chance, a bound, a published number): :data:`REFERENCE`,
+  black and dashed.
+
+Avoid the pairs that colour-blind readers confuse (vermillion with orange,
+blue with sky blue) for different things within one figure.
 """
 
 from __future__ import annotations
@@ -69,6 +83,27 @@ RC = {
     "image.cmap": "viridis",
     "figure.constrained_layout.use": True,
 }
+
+
+#: Line styles for variants of one model, drawn in the model's colour.
+VARIANT_LINESTYLES = ("-", "--", ":", "-.")
+
+#: Keyword arguments for a reference line: chance, a bound, a published number.
+REFERENCE = {"color": "black", "linestyle": "--", "linewidth": 1.0}
+
+
+def sweep_colors(n: int, cmap: str = "viridis") -> list:
+    """``n`` colours for a sweep over one setting, dark to light.
+
+    Shades of one sequential colour map (its too-light end is left out), so
+    that the order of the setting reads from the colours and no model colour
+    is reused for something else.
+    """
+    if n < 1:
+        raise ValueError(f"sweep_colors needs n >= 1 colours, got {n}")
+    import numpy as np
+
+    return [mpl.colormaps[cmap](v) for v in np.linspace(0.0, 0.82, n)]
 
 
 def use() -> None:
