@@ -14,12 +14,13 @@ A page fails on:
 - any mathematics MathJax left as raw TeX (a ``.math`` element without an
   ``mjx-container`` inside);
 - any block of code or output wider than the column at 1280 x 900 pixels, so
-  that it scrolls sideways (``tools/site.css`` sets the code font so that 80
+  that it scrolls sideways (``tools/site.css`` sets the code font so that 84
   characters fit; the book's code keeps to 79);
 - any link to a page of the site that does not exist, or to an anchor that is
   not on the target page (checked on the HTML files).
 
-Screenshots of the home page and of one chapter are saved to SCREENSHOT_DIR
+Screenshots of the home page, one chapter and the glossary (its Chinese terms
+need a CJK font, which .ci/run installs) are saved to SCREENSHOT_DIR
 (default: HTML_DIR/../site-check).
 """
 
@@ -36,7 +37,11 @@ from urllib.parse import unquote, urldefrag, urlparse
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
-SCREENSHOTS = {"index.html": "home.png", "book/lstm.html": "chapter-lstm.png"}
+SCREENSHOTS = {
+    "index.html": "home.png",
+    "book/lstm.html": "chapter-lstm.png",
+    "book/glossary.html": "glossary.png",
+}
 
 
 def _pages(root: Path) -> list[Path]:
