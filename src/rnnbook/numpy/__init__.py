@@ -5,10 +5,12 @@ Every kind comes at two levels, with the same conventions:
 
 - one step::
 
-      rnn_cell_forward(x_t, h_prev, params, nonlinearity="tanh") -> (h_t, cache)
+      rnn_cell_forward(x_t, h_prev, params, nonlinearity="tanh")
+          -> (h_t, cache)
       rnn_cell_backward(dh_t, cache) -> (dx_t, dh_prev, grads)
       lstm_cell_forward(x_t, (h_prev, c_prev), params) -> ((h_t, c_t), cache)
-      lstm_cell_backward((dh_t, dc_t), cache) -> (dx_t, (dh_prev, dc_prev), grads)
+      lstm_cell_backward((dh_t, dc_t), cache)
+          -> (dx_t, (dh_prev, dc_prev), grads)
       gru_cell_forward(x_t, h_prev, params) -> (h_t, cache)
       gru_cell_backward(dh_t, cache) -> (dx_t, dh_prev, grads)
 
@@ -28,7 +30,7 @@ Every kind comes at two levels, with the same conventions:
 ``GRU`` without the ``_l0`` suffix (``weight_ih``, ``weight_hh``, ``bias_ih``,
 ``bias_hh``), so trained PyTorch weights load directly::
 
-    params = params_from_torch(layer)          # layer=, reverse= pick one of a stack
+    params = params_from_torch(layer)  # layer=, reverse= pick one of a stack
 
 ``grads`` has the keys of ``params``. float32 and float64 both work; all
 arrays must share one dtype. Bad shapes, keys or dtypes raise ``ValueError``

@@ -8,7 +8,7 @@ that names the argument, the shape (or key, or dtype) that was expected and
 the one that was received, e.g.::
 
     x must be 3-D (T, B, D), got shape (5, 3)
-    params['weight_hh'] must have shape (512, 128) = (4*H, H) for lstm, got (512, 64)
+    params['weight_hh'] must have shape (24, 8) = (3*H, H) for gru, got (24, 4)
 
 The parameter layout is the one of a one-layer ``torch.nn.RNN``/``LSTM``/
 ``GRU`` with the ``_l0`` suffix removed: ``weight_ih`` (G*H, D), ``weight_hh``
@@ -103,7 +103,10 @@ def check_params(kind: str, params, D: int, dtype: np.dtype) -> int:
         if key not in WEIGHT_KEYS + BIAS_KEYS:
             hint = ""
             if isinstance(key, str) and key.endswith("_l0"):
-                hint = f" (strip the '_l0' suffix of torch.nn names: {key[:-3]!r})"
+                hint = (
+                    " (strip the '_l0' suffix of torch.nn names: "
+                    f"{key[:-3]!r})"
+                )
             raise ValueError(
                 f"unexpected key {key!r} in params; expected keys "
                 f"{list(WEIGHT_KEYS + BIAS_KEYS)}{hint}"
@@ -119,15 +122,17 @@ def check_params(kind: str, params, D: int, dtype: np.dtype) -> int:
         (have,) = biases
         (missing,) = set(BIAS_KEYS) - {have}
         raise ValueError(
-            f"params has {have!r} but is missing key {missing!r}: a layer has both "
-            f"biases or neither, as in torch.nn; add {missing!r} of shape ({rows},) "
+            f"params has {have!r} but is missing key {missing!r}: "
+            "a layer has both biases or neither, as in torch.nn; "
+            f"add {missing!r} of shape ({rows},) "
             f"(zeros leave the layer unchanged) or remove {have!r}"
         )
 
     for key, value in params.items():
         if not isinstance(value, np.ndarray):
             raise TypeError(
-                f"params[{key!r}] must be a NumPy array, got {type(value).__name__}"
+                f"params[{key!r}] must be a NumPy array, "
+                f"got {type(value).__name__}"
                 " (convert a tensor with .detach().cpu().numpy())"
             )
     w_ih = params["weight_ih"]
@@ -165,7 +170,10 @@ def check_params(kind: str, params, D: int, dtype: np.dtype) -> int:
 
 
 def bias_sum(params):
-    """b_ih + b_hh, or None for a layer without biases (checked by :func:`check_params`)."""
+    """b_ih + b_hh, or None for a layer without biases.
+
+    A layer has both biases or neither (checked by :func:`check_params`).
+    """
     return (
         params["bias_ih"] + params["bias_hh"] if "bias_ih" in params else None
     )
@@ -174,13 +182,14 @@ def bias_sum(params):
 def check_state(
     name: str, state, B: int, H: int, dtype: np.dtype
 ) -> np.ndarray:
-    """Check one (B, H) state array and return a copy; ``None`` stands for zeros."""
+    """Check one (B, H) state array and return a copy; ``None`` means zeros."""
     if state is None:
         return np.zeros((B, H), dtype=dtype)
     state = np.asarray(state)
     if state.shape != (B, H):
         raise ValueError(
-            f"{name} must have shape (B, H) = {_fmt((B, H))}, got {_fmt(state.shape)}"
+            f"{name} must have shape (B, H) = {_fmt((B, H))}, "
+            f"got {_fmt(state.shape)}"
         )
     float_dtype(name, state)
     same_dtype(name, state, dtype)
@@ -188,7 +197,7 @@ def check_state(
 
 
 def check_pair(name: str, pair, B: int, H: int, dtype: np.dtype):
-    """Check an LSTM (h, c) pair; ``None`` (or ``None`` elements) mean zeros."""
+    """Check an LSTM (h, c) pair; ``None`` or ``None`` elements mean zeros."""
     if pair is None:
         pair = (None, None)
     if not isinstance(pair, (tuple, list)) or len(pair) != 2:
@@ -203,7 +212,7 @@ def check_pair(name: str, pair, B: int, H: int, dtype: np.dtype):
 
 
 def check_grad(name: str, grad, shape, dtype: np.dtype) -> np.ndarray:
-    """Check an upstream gradient (``dy``, ``dh_t``...); ``None`` means zeros."""
+    """Check an upstream gradient (``dy``, ``dh_t``); ``None`` means zeros."""
     if grad is None:
         return np.zeros(shape, dtype=dtype)
     grad = np.asarray(grad)
@@ -232,13 +241,16 @@ def check_cache(cache, kind: str, step: bool) -> None:
 def check_grad_pair(
     name: str, pair, B: int, H: int, dtype: np.dtype, t: str = "t"
 ):
-    """Check an LSTM gradient pair (dh, dc) and return copies; ``None`` (or a ``None`` element) means zeros."""
+    """Check an LSTM gradient pair (dh, dc) and return copies.
+
+    ``None`` (or a ``None`` element) means zeros.
+    """
     if pair is None:
         pair = (None, None)
     if not isinstance(pair, (tuple, list)) or len(pair) != 2:
         raise ValueError(
-            f"{name} must be a pair (dh, dc) of (B, H) = {_fmt((B, H))} arrays "
-            f"or None, got {type(pair).__name__}"
+            f"{name} must be a pair (dh, dc) of (B, H) = {_fmt((B, H))} "
+            f"arrays or None, got {type(pair).__name__}"
         )
     return (
         check_grad(f"{name}[0] (dh_{t})", pair[0], (B, H), dtype).copy(),

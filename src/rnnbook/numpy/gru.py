@@ -14,7 +14,7 @@ so that trained PyTorch weights load directly; in the book's notation
 Backward, given ∂L/∂h_t, with hn_t = W_hn h_{t-1} + b_hn:
 
     ∂L/∂n_t = ∂L/∂h_t ⊙ (1 − z_t),     ∂L/∂z_t = ∂L/∂h_t ⊙ (h_{t-1} − n_t)
-    δ^n_t   = ∂L/∂n_t ⊙ (1 − n_t²)                  (the candidate's pre-activation)
+    δ^n_t   = ∂L/∂n_t ⊙ (1 − n_t²)     (the candidate's pre-activation)
     ∂L/∂r_t = δ^n_t ⊙ hn_t
     δ^r_t   = ∂L/∂r_t ⊙ r_t(1 − r_t),   δ^z_t = ∂L/∂z_t ⊙ z_t(1 − z_t)
     the input side W_ih x_t + b_ih receives   [δ^r_t; δ^z_t; δ^n_t]
@@ -24,8 +24,8 @@ Backward, given ∂L/∂h_t, with hn_t = W_hn h_{t-1} + b_hn:
 Gate blocks are stacked along the first axis of the weights in the order
 (r, z, n), as in PyTorch, without the ``_l0`` suffix:
 
-    weight_ih (3H, D) = [W_ir; W_iz; W_in],  weight_hh (3H, H) = [W_hr; W_hz; W_hn],
-    bias_ih (3H,),  bias_hh (3H,)
+    weight_ih (3H, D) = [W_ir; W_iz; W_in],  bias_ih (3H,)
+    weight_hh (3H, H) = [W_hr; W_hz; W_hn],  bias_hh (3H,)
 
 ``x`` is time-major (T, B, D); ``y`` (T, B, H) holds h_1..h_T.
 :func:`gru_cell_forward` and :func:`gru_cell_backward` are one step, the
@@ -76,8 +76,9 @@ def gru_cell_forward(x_t, h_prev, params):
     -------
     h_t : ndarray (B, H)
     cache : dict for :func:`gru_cell_backward`: its own copies of ``x_t`` and
-        ``h_prev``, the gates ``r``, ``z``, ``n`` and ``hn`` = W_hn h_{t-1} + b_hn
-        (each (B, H)), and ``params`` (keep it unchanged until the backward pass).
+        ``h_prev``, the gates ``r``, ``z``, ``n`` and
+        ``hn`` = W_hn h_{t-1} + b_hn (each (B, H)), and ``params`` (keep it
+        unchanged until the backward pass).
     """
     x_t = check_x(x_t, ndim=2, name="x_t")
     B, D = x_t.shape
@@ -94,16 +95,8 @@ def gru_cell_forward(x_t, h_prev, params):
     n = np.tanh(ax[:, 2 * H : 3 * H] + r * hn)  # candidate
     h = (1 - z) * n + z * h_prev  # h_t
 
-    cache = dict(
-        made_by="gru_cell_forward",
-        x_t=x_t,
-        h_prev=h_prev,
-        r=r,
-        z=z,
-        n=n,
-        hn=hn,
-        params=params,
-    )
+    cache = dict(made_by="gru_cell_forward", x_t=x_t, h_prev=h_prev,
+                 r=r, z=z, n=n, hn=hn, params=params)
     return h, cache
 
 
@@ -128,12 +121,9 @@ def gru_cell_backward(dh_t, cache):
     dr = dan * hn  # ∂L/∂r_t
     dar = dr * r * (1 - r)  # δ^r_t
     daz = dz * z * (1 - z)  # δ^z_t
-    dax = np.concatenate(
-        [dar, daz, dan], axis=1
-    )  # ∂L/∂(W_ih x_t + b_ih)      (B, 3H)
-    dah = np.concatenate(
-        [dar, daz, r * dan], axis=1
-    )  # ∂L/∂(W_hh h_{t-1} + b_hh)  (B, 3H)
+    # ∂L/∂(W_ih x_t + b_ih) and ∂L/∂(W_hh h_{t-1} + b_hh), each (B, 3H)
+    dax = np.concatenate([dar, daz, dan], axis=1)
+    dah = np.concatenate([dar, daz, r * dan], axis=1)
     dx_t = dax @ W_ih  # W_ih^T dax
     dh_prev = dh_t * z + dah @ W_hh  # direct path + W_hh^T dah
     grads = {"weight_ih": dax.T @ x_t, "weight_hh": dah.T @ h_prev}
@@ -172,13 +162,8 @@ def gru_forward(x, h0, params):
         y.append(h)
         steps.append(cache_t)
 
-    cache = dict(
-        made_by="gru_forward",
-        steps=steps,
-        params=params,
-        shape=(T, B, D, H),
-        dtype=x.dtype,
-    )
+    cache = dict(made_by="gru_forward", steps=steps, params=params,
+                 shape=(T, B, D, H), dtype=x.dtype)
     y = np.stack(y) if T else np.zeros((0, B, H), dtype=x.dtype)
     return y, h.copy(), cache
 
@@ -186,9 +171,9 @@ def gru_forward(x, h0, params):
 def gru_backward(dy, dh_T, cache):
     """Backpropagation through time for :func:`gru_forward`.
 
-    ``dy`` (T, B, H) is ∂L/∂y; ``dh_T`` (B, H) or None is a gradient arriving at
-    the final state from outside the sequence. For t = T..1 the gradient of
-    h_t is dy_t plus what step t+1 sends back; each step's parameter
+    ``dy`` (T, B, H) is ∂L/∂y; ``dh_T`` (B, H) or None is a gradient arriving
+    at the final state from outside the sequence. For t = T..1 the gradient
+    of h_t is dy_t plus what step t+1 sends back; each step's parameter
     gradients are summed.
 
     Returns

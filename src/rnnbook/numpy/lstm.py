@@ -7,7 +7,8 @@ forget: continual prediction with LSTM", *Neural Computation* 12(10),
 2451-2471. The variant is the one of ``torch.nn.LSTM``, in the book's
 notation (book/notation.md), with a_t the four stacked pre-activations:
 
-    a_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh    = [a_i; a_f; a_g; a_o]   (B, 4H)
+    a_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh    (B, 4H)
+        = [a_i; a_f; a_g; a_o]
     i_t = σ(a_i)        input gate
     f_t = σ(a_f)        forget gate
     g_t = tanh(a_g)     candidate
@@ -15,16 +16,20 @@ notation (book/notation.md), with a_t the four stacked pre-activations:
     c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t
     h_t = o_t ⊙ tanh(c_t)
 
-Backward, given ∂L/∂h_t and the gradient ∂L/∂c_t that reaches c_t from step t+1:
+Backward, given ∂L/∂h_t and the gradient ∂L/∂c_t that reaches c_t from step
+t+1:
 
     ∂L/∂o_t      = ∂L/∂h_t ⊙ tanh(c_t)
     ∂L/∂c_t     += ∂L/∂h_t ⊙ o_t ⊙ (1 − tanh²(c_t))
-    ∂L/∂f_t      = ∂L/∂c_t ⊙ c_{t-1},   ∂L/∂i_t = ∂L/∂c_t ⊙ g_t,   ∂L/∂g_t = ∂L/∂c_t ⊙ i_t
+    ∂L/∂f_t      = ∂L/∂c_t ⊙ c_{t-1}
+    ∂L/∂i_t      = ∂L/∂c_t ⊙ g_t
+    ∂L/∂g_t      = ∂L/∂c_t ⊙ i_t
     ∂L/∂c_{t-1}  = ∂L/∂c_t ⊙ f_t
     δ_t = ∂L/∂a_t = [∂L/∂i_t ⊙ i_t(1−i_t); ∂L/∂f_t ⊙ f_t(1−f_t);
                      ∂L/∂g_t ⊙ (1−g_t²);   ∂L/∂o_t ⊙ o_t(1−o_t)]
     ∂L/∂x_t = W_ih^T δ_t,   ∂L/∂h_{t-1} = W_hh^T δ_t,
-    ∂L/∂W_ih += δ_t x_t^T,  ∂L/∂W_hh += δ_t h_{t-1}^T,  ∂L/∂b_ih = ∂L/∂b_hh += δ_t
+    ∂L/∂W_ih += δ_t x_t^T,  ∂L/∂W_hh += δ_t h_{t-1}^T,
+    ∂L/∂b_ih += δ_t,        ∂L/∂b_hh += δ_t
 
 The gate blocks are stacked along the first axis of the weights in the order
 (i, f, g, o), as in PyTorch, without the ``_l0`` suffix:
@@ -84,7 +89,8 @@ def lstm_cell_forward(x_t, state_prev, params):
     (h_t, c_t) : tuple of (B, H) arrays
     cache : dict for :func:`lstm_cell_backward`: its own copies of ``x_t``,
         ``h_prev``, ``c_prev``, the gates ``i``, ``f``, ``g``, ``o`` and ``c``
-        (each (B, H)), and ``params`` (keep it unchanged until the backward pass).
+        (each (B, H)), and ``params`` (keep it unchanged until the backward
+        pass).
     """
     x_t = check_x(x_t, ndim=2, name="x_t")
     B, D = x_t.shape
@@ -93,7 +99,7 @@ def lstm_cell_forward(x_t, state_prev, params):
     W_ih, W_hh = params["weight_ih"], params["weight_hh"]
     b_ih, b_hh = params.get("bias_ih", 0), params.get("bias_hh", 0)
 
-    a = x_t @ W_ih.T + b_ih + h_prev @ W_hh.T + b_hh  # a_t      (B, 4H)
+    a = x_t @ W_ih.T + b_ih + h_prev @ W_hh.T + b_hh  # a_t (B, 4H)
     i = sigmoid(a[:, 0:H])  # input gate
     f = sigmoid(a[:, H : 2 * H])  # forget gate
     g = np.tanh(a[:, 2 * H : 3 * H])  # candidate
@@ -101,26 +107,17 @@ def lstm_cell_forward(x_t, state_prev, params):
     c = f * c_prev + i * g  # c_t
     h = o * np.tanh(c)  # h_t
 
-    cache = dict(
-        made_by="lstm_cell_forward",
-        x_t=x_t,
-        h_prev=h_prev,
-        c_prev=c_prev,
-        i=i,
-        f=f,
-        g=g,
-        o=o,
-        c=c.copy(),
-        params=params,
-    )
+    cache = dict(made_by="lstm_cell_forward", x_t=x_t, h_prev=h_prev,
+                 c_prev=c_prev, i=i, f=f, g=g, o=o, c=c.copy(), params=params)
     return (h, c), cache
 
 
 def lstm_cell_backward(dstate, cache):
-    """Backward of :func:`lstm_cell_forward`, given ``dstate`` = (∂L/∂h_t, ∂L/∂c_t).
+    """Backward of :func:`lstm_cell_forward`, given ``dstate``.
 
-    ∂L/∂c_t is the gradient that reaches c_t from step t+1 (zero at the last
-    step); either element may be None (zeros).
+    ``dstate`` = (∂L/∂h_t, ∂L/∂c_t), where ∂L/∂c_t is the gradient that
+    reaches c_t from step t+1 (zero at the last step); either element may be
+    None (zeros).
 
     Returns
     -------
@@ -130,12 +127,8 @@ def lstm_cell_backward(dstate, cache):
     """
     check_cache(cache, "lstm", step=True)
     i, f, g, o, c = cache["i"], cache["f"], cache["g"], cache["o"], cache["c"]
-    x_t, h_prev, c_prev, params = (
-        cache["x_t"],
-        cache["h_prev"],
-        cache["c_prev"],
-        cache["params"],
-    )
+    x_t, h_prev, c_prev, params = (cache["x_t"], cache["h_prev"],
+                                   cache["c_prev"], cache["params"])
     B, H = c.shape
     dh, dc = check_grad_pair("dstate", dstate, B, H, c.dtype)
     W_ih, W_hh = params["weight_ih"], params["weight_hh"]
@@ -147,21 +140,15 @@ def lstm_cell_backward(dstate, cache):
     di = dc * g  # ∂L/∂i_t
     dg = dc * i  # ∂L/∂g_t
     dc_prev = dc * f  # ∂L/∂c_{t-1}
-    da = np.concatenate(
-        [
-            di * i * (1 - i),  # δ_t = ∂L/∂a_t  (B, 4H)
-            df * f * (1 - f),
-            dg * (1 - g**2),
-            do * o * (1 - o),
-        ],
-        axis=1,
-    )
+    # δ_t = ∂L/∂a_t (B, 4H)
+    da = np.concatenate([di * i * (1 - i), df * f * (1 - f),
+                         dg * (1 - g**2), do * o * (1 - o)], axis=1)
     dx_t = da @ W_ih  # W_ih^T δ_t
     dh_prev = da @ W_hh  # W_hh^T δ_t
     grads = {
         "weight_ih": da.T @ x_t,  # δ_t x_t^T
-        "weight_hh": da.T @ h_prev,
-    }  # δ_t h_{t-1}^T
+        "weight_hh": da.T @ h_prev,  # δ_t h_{t-1}^T
+    }
     if "bias_ih" in params:
         grads["bias_ih"] = da.sum(axis=0)
         grads["bias_hh"] = da.sum(axis=0)
@@ -199,13 +186,8 @@ def lstm_forward(x, state0, params):
         y.append(h)
         steps.append(cache_t)
 
-    cache = dict(
-        made_by="lstm_forward",
-        steps=steps,
-        params=params,
-        shape=(T, B, D, H),
-        dtype=x.dtype,
-    )
+    cache = dict(made_by="lstm_forward", steps=steps, params=params,
+                 shape=(T, B, D, H), dtype=x.dtype)
     y = np.stack(y) if T else np.zeros((0, B, H), dtype=x.dtype)
     return y, (h.copy(), c.copy()), cache
 
@@ -213,11 +195,12 @@ def lstm_forward(x, state0, params):
 def lstm_backward(dy, dstate_T, cache):
     """Backpropagation through time for :func:`lstm_forward`.
 
-    ``dy`` (T, B, H) is ∂L/∂y; ``dstate_T`` = (∂L/∂h_T, ∂L/∂c_T) is a gradient
-    arriving at the final state from outside the sequence (truncated BPTT);
-    it, or either element, may be None. For t = T..1 the gradient of h_t is
-    dy_t plus what step t+1 sends back, and the gradient of c_t is what step
-    t+1 sends back through f_{t+1}; each step's parameter gradients are summed.
+    ``dy`` (T, B, H) is ∂L/∂y; ``dstate_T`` = (∂L/∂h_T, ∂L/∂c_T) is a
+    gradient arriving at the final state from outside the sequence
+    (truncated BPTT); it, or either element, may be None. For t = T..1 the
+    gradient of h_t is dy_t plus what step t+1 sends back, and the gradient
+    of c_t is what step t+1 sends back through f_{t+1}; each step's
+    parameter gradients are summed.
 
     Returns
     -------

@@ -1,9 +1,10 @@
-"""Load the weights of a ``torch.nn`` recurrent layer into the NumPy ``params`` dict.
+"""Load the weights of a ``torch.nn`` recurrent layer into NumPy ``params``.
 
 ``rnnbook.numpy`` names its parameters as a one-layer ``torch.nn.RNN``,
 ``LSTM`` or ``GRU`` does, without the layer suffix::
 
-    weight_ih  (G·H, D)    weight_hh  (G·H, H)    bias_ih  (G·H,)    bias_hh  (G·H,)
+    weight_ih  (G·H, D)    bias_ih  (G·H,)
+    weight_hh  (G·H, H)    bias_hh  (G·H,)
 
 with G = 1 (RNN), 4 (LSTM, gates i, f, g, o) or 3 (GRU, gates r, z, n).
 A layer of a stack and a direction are picked with ``layer`` and ``reverse``.
@@ -19,11 +20,13 @@ _NAMES = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
 def params_from_torch(
     module, layer: int = 0, reverse: bool = False, dtype=None
 ) -> dict:
-    """The NumPy ``params`` of one layer and direction of a ``torch.nn`` RNN, LSTM or GRU.
+    """The NumPy ``params`` of one layer and direction of a recurrent module.
 
     Parameters
     ----------
-    module : torch.nn.RNN, LSTM or GRU (or ``rnnbook.torch``'s, which use the same names)
+    module : torch.nn.RNN, LSTM or GRU
+        Or ``rnnbook.torch``'s ``RNN``, ``LSTM`` or ``GRU``, which use the
+        same names.
     layer : int
         Which layer of a stack (``_l{layer}``), 0 for the first.
     reverse : bool
@@ -42,9 +45,10 @@ def params_from_torch(
     if f"weight_ih{suffix}" not in state:
         have = sorted(k for k in state if k.startswith("weight_ih"))
         raise ValueError(
-            f"params_from_torch: {type(module).__name__} has no weight_ih{suffix}; "
-            f"it has {have}. Pass layer= (0 ... num_layers-1) and reverse=True "
-            "only for a bidirectional module."
+            f"params_from_torch: {type(module).__name__} has no "
+            f"weight_ih{suffix}; it has {have}. Pass layer= "
+            "(0 ... num_layers-1) and reverse=True only for a bidirectional "
+            "module."
         )
     if f"weight_hr{suffix}" in state:
         raise ValueError(

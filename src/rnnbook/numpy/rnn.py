@@ -3,15 +3,18 @@
 One layer of the recurrence of Elman (1990), "Finding structure in time",
 *Cognitive Science* 14(2), 179-211, in the book's notation (book/notation.md):
 
-    z_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh        pre-activation  (B, H)
-    h_t = φ(z_t),        φ = tanh (default) or relu     hidden state    (B, H)
+    z_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh    pre-activation  (B, H)
+    h_t = φ(z_t),    φ = tanh (default) or relu    hidden state    (B, H)
 
 and its backward pass, with δ_t = ∂L/∂z_t:
 
-    δ_t          = ∂L/∂h_t ⊙ φ'(z_t)      φ'(z_t) = 1 − h_t² (tanh), [h_t > 0] (relu)
+    δ_t          = ∂L/∂h_t ⊙ φ'(z_t)
     ∂L/∂x_t      = W_ih^T δ_t
     ∂L/∂h_{t-1} += W_hh^T δ_t
-    ∂L/∂W_ih    += δ_t x_t^T,   ∂L/∂W_hh += δ_t h_{t-1}^T,   ∂L/∂b_ih = ∂L/∂b_hh += δ_t
+    ∂L/∂W_ih    += δ_t x_t^T,   ∂L/∂W_hh += δ_t h_{t-1}^T
+    ∂L/∂b_ih    += δ_t,         ∂L/∂b_hh += δ_t
+
+with φ'(z_t) = 1 − h_t² for tanh and [h_t > 0] for relu.
 
 The parameters have the names and layouts of ``torch.nn.RNN`` without the
 ``_l0`` suffix (:func:`rnnbook.numpy.params_from_torch` loads them):
@@ -77,27 +80,21 @@ def rnn_cell_forward(x_t, h_prev, params, nonlinearity="tanh"):
     W_ih, W_hh = params["weight_ih"], params["weight_hh"]
     b_ih, b_hh = params.get("bias_ih", 0), params.get("bias_hh", 0)
 
-    z = x_t @ W_ih.T + b_ih + h_prev @ W_hh.T + b_hh  # z_t      (B, H)
-    h = (
-        np.tanh(z) if nonlinearity == "tanh" else np.maximum(z, 0)
-    )  # h_t = φ(z_t)
+    z = x_t @ W_ih.T + b_ih + h_prev @ W_hh.T + b_hh  # z_t (B, H)
+    # h_t = φ(z_t)
+    h = np.tanh(z) if nonlinearity == "tanh" else np.maximum(z, 0)
 
-    cache = dict(
-        made_by="rnn_cell_forward",
-        x_t=x_t,
-        h_prev=h_prev,
-        h=h.copy(),
-        params=params,
-        nonlinearity=nonlinearity,
-    )
+    cache = dict(made_by="rnn_cell_forward", x_t=x_t, h_prev=h_prev,
+                 h=h.copy(), params=params, nonlinearity=nonlinearity)
     return h, cache
 
 
 def rnn_cell_backward(dh_t, cache):
     """Backward of :func:`rnn_cell_forward`, given ``dh_t`` = ∂L/∂h_t (B, H).
 
-    δ_t = ∂L/∂h_t ⊙ φ'(z_t); then ∂L/∂x_t = W_ih^T δ_t, ∂L/∂h_{t-1} = W_hh^T δ_t,
-    ∂L/∂W_ih = δ_t x_t^T, ∂L/∂W_hh = δ_t h_{t-1}^T, ∂L/∂b_ih = ∂L/∂b_hh = δ_t
+    δ_t = ∂L/∂h_t ⊙ φ'(z_t); then ∂L/∂x_t = W_ih^T δ_t,
+    ∂L/∂h_{t-1} = W_hh^T δ_t, ∂L/∂W_ih = δ_t x_t^T,
+    ∂L/∂W_hh = δ_t h_{t-1}^T, ∂L/∂b_ih = ∂L/∂b_hh = δ_t
     (the weight and bias gradients summed over the batch).
 
     Returns
@@ -107,12 +104,8 @@ def rnn_cell_backward(dh_t, cache):
     grads : dict with the keys of ``params``
     """
     check_cache(cache, "rnn", step=True)
-    x_t, h_prev, h, params = (
-        cache["x_t"],
-        cache["h_prev"],
-        cache["h"],
-        cache["params"],
-    )
+    x_t, h_prev, h, params = (cache["x_t"], cache["h_prev"], cache["h"],
+                              cache["params"])
     dh_t = check_grad("dh_t", dh_t, h.shape, h.dtype)
     W_ih, W_hh = params["weight_ih"], params["weight_hh"]
 
@@ -121,13 +114,13 @@ def rnn_cell_backward(dh_t, cache):
         if cache["nonlinearity"] == "tanh"
         else (h > 0).astype(h.dtype)
     )
-    dz = dh_t * dphi  # δ_t      (B, H)
+    dz = dh_t * dphi  # δ_t (B, H)
     dx_t = dz @ W_ih  # W_ih^T δ_t
     dh_prev = dz @ W_hh  # W_hh^T δ_t
     grads = {
         "weight_ih": dz.T @ x_t,  # δ_t x_t^T
-        "weight_hh": dz.T @ h_prev,
-    }  # δ_t h_{t-1}^T
+        "weight_hh": dz.T @ h_prev,  # δ_t h_{t-1}^T
+    }
     if "bias_ih" in params:
         grads["bias_ih"] = dz.sum(axis=0)
         grads["bias_hh"] = dz.sum(axis=0)
@@ -135,7 +128,9 @@ def rnn_cell_backward(dh_t, cache):
 
 
 def rnn_forward(x, h0, params, nonlinearity="tanh"):
-    """Run the RNN over a sequence: h_t = φ(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh), t = 1..T.
+    """Run the RNN over a sequence, t = 1..T.
+
+    h_t = φ(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh) at every step.
 
     Parameters
     ----------
@@ -168,13 +163,8 @@ def rnn_forward(x, h0, params, nonlinearity="tanh"):
         y.append(h)
         steps.append(cache_t)
 
-    cache = dict(
-        made_by="rnn_forward",
-        steps=steps,
-        params=params,
-        shape=(T, B, D, H),
-        dtype=x.dtype,
-    )
+    cache = dict(made_by="rnn_forward", steps=steps, params=params,
+                 shape=(T, B, D, H), dtype=x.dtype)
     y = np.stack(y) if T else np.zeros((0, B, H), dtype=x.dtype)
     return y, h.copy(), cache
 
@@ -186,8 +176,8 @@ def rnn_backward(dy, dh_T, cache):
     directly; ``dh_T`` (B, H) or None is a gradient arriving at the final state
     from outside the sequence (truncated BPTT carries it to the next chunk).
     For t = T..1 the total gradient of h_t is dy_t plus what step t+1 sends
-    back, ∂L/∂h_t = dy_t + W_hh^T δ_{t+1} (with dh_T in place of the second term
-    at t = T); each step's parameter gradients are summed over t.
+    back, ∂L/∂h_t = dy_t + W_hh^T δ_{t+1} (with dh_T in place of the second
+    term at t = T); each step's parameter gradients are summed over t.
 
     Returns
     -------

@@ -1,4 +1,4 @@
-"""``RNN``, ``LSTM`` and ``GRU`` as ``torch.nn`` modules, written from the equations.
+"""``RNN``, ``LSTM`` and ``GRU`` as ``torch.nn`` modules, from the equations.
 
 Drop-in replacements for :class:`torch.nn.RNN`, :class:`torch.nn.LSTM` and
 :class:`torch.nn.GRU`: same constructor arguments, parameter names, shapes,
@@ -10,7 +10,7 @@ the equations and autograd derives backpropagation through time.
 - :mod:`rnnbook.torch.base` -- layers, directions, stacking, dropout, packed
   sequences, and the time loop (shared).
 - :mod:`rnnbook.torch.rnn`  -- the Elman cell's step (tanh or ReLU).
-- :mod:`rnnbook.torch.lstm` -- the LSTM cell's step (with an optional projection).
+- :mod:`rnnbook.torch.lstm` -- the LSTM cell's step (optional projection).
 - :mod:`rnnbook.torch.gru`  -- the GRU cell's step.
 """
 

@@ -13,11 +13,12 @@ on the cell equations lives here, written once:
   in the order of ``torch.nn`` so that ``state_dict()`` keys match one to
   one, and initialised the same way (every tensor uniform in
   [-1/sqrt(H), 1/sqrt(H)]),
-- :meth:`RecurrentBase.forward`: input checks, packed, unbatched and ``batch_first``
-  layouts, empty batches (B = 0 gives empty outputs, T = 0 is refused, both
-  as in ``torch.nn``), zero initial states, the loop over layers and directions, dropout
-  between layers, and the final states ordered layer-major, direction-minor
-  (layer 0 forward, layer 0 reverse, layer 1 forward, ...).
+- :meth:`RecurrentBase.forward`: input checks, packed, unbatched and
+  ``batch_first`` layouts, empty batches (B = 0 gives empty outputs, T = 0
+  is refused, both as in ``torch.nn``), zero initial states, the loop over
+  layers and directions, dropout between layers, and the final states
+  ordered layer-major, direction-minor (layer 0 forward, layer 0 reverse,
+  layer 1 forward, ...).
 
 A subclass supplies the cell: ``GATES`` (how many H-blocks are stacked in
 ``weight_ih``), ``STATES`` (1 for h, 2 for (h, c)) and :meth:`step`, one
@@ -89,11 +90,12 @@ class RecurrentBase(nn.Module):
             ("batch_first", batch_first),
             ("bidirectional", bidirectional),
         ):
-            # torch.nn checks bias and batch_first; bidirectional="yes" passes its
-            # constructor and fails in the fused kernel's argument parser.
+            # torch.nn checks bias and batch_first; bidirectional="yes" passes
+            # its constructor and fails in the fused kernel's argument parser.
             if not isinstance(value, bool):
                 raise TypeError(
-                    f"{name} should be of type bool, got: {type(value).__name__}"
+                    f"{name} should be of type bool, "
+                    f"got: {type(value).__name__}"
                 )
         for name, value in (
             ("input_size", input_size),
@@ -103,7 +105,8 @@ class RecurrentBase(nn.Module):
         ):
             if not isinstance(value, int) or isinstance(value, bool):
                 raise TypeError(
-                    f"{name} should be of type int, got: {type(value).__name__}"
+                    f"{name} should be of type int, "
+                    f"got: {type(value).__name__}"
                 )
             if value <= 0 and name != "proj_size":
                 raise ValueError(f"{name} must be greater than zero")
@@ -129,15 +132,13 @@ class RecurrentBase(nn.Module):
         self.batch_first = batch_first
         self.dropout = float(dropout)
         self.bidirectional = bidirectional
-        self.proj_size = (
-            proj_size  # LSTM only (the subclasses of RNN and GRU pass 0)
-        )
+        # LSTM only (the subclasses of RNN and GRU pass 0)
+        self.proj_size = proj_size
 
         factory = {"device": device, "dtype": dtype}
         G, H, H_out = self.GATES * hidden_size, hidden_size, self.output_size
-        self._names: list[list[str]] = (
-            []
-        )  # per (layer, direction), as torch.nn's _all_weights
+        # per (layer, direction), as torch.nn's _all_weights
+        self._names: list[list[str]] = []
         for layer in range(num_layers):
             d_in = input_size if layer == 0 else H_out * self.num_directions
             for direction in range(self.num_directions):
@@ -157,18 +158,20 @@ class RecurrentBase(nn.Module):
                 self._names.append(names)
         self.reset_parameters()
 
-    # ------------------------------------------------------------------ parameters
+    # -------------------------------------------------------------- parameters
     @property
     def num_directions(self) -> int:
         return 2 if self.bidirectional else 1
 
     @property
     def output_size(self) -> int:
-        """Features of h_t: ``proj_size`` for an LSTM with a projection, else ``hidden_size``."""
+        """Features of h_t: ``proj_size`` for an LSTM with a projection, else
+        ``hidden_size``."""
         return self.proj_size or self.hidden_size
 
     def state_sizes(self) -> tuple[int, ...]:
-        """Features of each state tensor: (H,) for h, or (size of h, H) for the LSTM's (h, c)."""
+        """Features of each state tensor: (H,) for h, or (size of h, H) for
+        the LSTM's (h, c)."""
         return (self.output_size, self.hidden_size)[: self.STATES]
 
     def reset_parameters(self) -> None:
@@ -187,24 +190,18 @@ class RecurrentBase(nn.Module):
         return [[getattr(self, n) for n in names] for names in self._names]
 
     def _layer_params(self, layer: int, direction: int):
-        """(weight_ih, weight_hh, bias_ih, bias_hh, weight_hr), None for those absent."""
+        """(weight_ih, weight_hh, bias_ih, bias_hh, weight_hr), with None for
+        those absent."""
         named = {
             name.split("_l")[0]: getattr(self, name)
             for name in self._names[layer * self.num_directions + direction]
         }
-        return tuple(
-            named.get(stem)
-            for stem in (
-                "weight_ih",
-                "weight_hh",
-                "bias_ih",
-                "bias_hh",
-                "weight_hr",
-            )
-        )
+        stems = "weight_ih", "weight_hh", "bias_ih", "bias_hh", "weight_hr"
+        return tuple(named.get(stem) for stem in stems)
 
     def flatten_parameters(self) -> None:
-        """No-op, for code written for ``torch.nn`` (which packs weights for cuDNN)."""
+        """No-op, for code written for ``torch.nn`` (which packs weights for
+        cuDNN)."""
 
     def extra_repr(self) -> str:
         s = f"{self.input_size}, {self.hidden_size}"
@@ -221,7 +218,7 @@ class RecurrentBase(nn.Module):
                 s += f", {name}={getattr(self, name)}"
         return s
 
-    # ------------------------------------------------------------------ the cell
+    # ---------------------------------------------------------------- the cell
     def step(
         self, wx_t: Tensor, state: tuple[Tensor, ...], params
     ) -> tuple[Tensor, ...]:
@@ -243,18 +240,19 @@ class RecurrentBase(nn.Module):
         reverse: bool,
         valid: Tensor | None = None,
     ) -> tuple[Tensor, tuple[Tensor, ...]]:
-        """Run one direction of one layer over the sequence: :meth:`step` at every step.
+        """Run one direction of one layer over the sequence: :meth:`step` at
+        every step.
 
-        ``x`` is (T, B, D_in). With ``reverse`` the steps are taken from t = T-1
-        down to 0. ``valid`` (T, B, 1), for padded batches of packed sequences,
-        says which steps exist: at a step beyond its length a sequence keeps
-        its state and outputs zeros. Returns the outputs (T, B, ·) in time order
-        and the final state; autograd derives the backward pass.
+        ``x`` is (T, B, D_in). With ``reverse`` the steps are taken from
+        t = T-1 down to 0. ``valid`` (T, B, 1), for padded batches of packed
+        sequences, says which steps exist: at a step beyond its length a
+        sequence keeps its state and outputs zeros. Returns the outputs
+        (T, B, ·) in time order and the final state; autograd derives the
+        backward pass.
         """
         W_ih, _, b_ih, _, _ = params
-        wx = F.linear(
-            x, W_ih, b_ih
-        )  # W_ih x_t + b_ih for every step at once (T, B, G·H)
+        # W_ih x_t + b_ih for every step at once (T, B, G·H)
+        wx = F.linear(x, W_ih, b_ih)
         outs = []
         for t in time_steps(len(wx), reverse):
             new = self.step(wx[t], state, params)
@@ -266,9 +264,9 @@ class RecurrentBase(nn.Module):
             outs.append(state[0] if valid is None else state[0] * valid[t])
         return in_time_order(outs, reverse), state
 
-    # ------------------------------------------------------------------ forward
+    # ----------------------------------------------------------------- forward
     def _check_and_prepare(self, input: Tensor, hx):
-        """Validate like torch.nn; return time-major input, states, and flags."""
+        """Validate like torch.nn; return time-major input, states, flags."""
         if input.dim() not in (2, 3):
             raise ValueError(
                 f"{type(self).__name__}: Expected input to be 2D or 3D, "
@@ -281,9 +279,8 @@ class RecurrentBase(nn.Module):
                 f"({w.dtype})"
             )
         time_axis = 1 if input.dim() == 3 and self.batch_first else 0
-        if (
-            input.size(time_axis) == 0
-        ):  # an empty *batch* is fine, as in torch.nn
+        # an empty *batch* is fine, as in torch.nn
+        if input.size(time_axis) == 0:
             raise RuntimeError(
                 "Expected sequence length to be larger than 0 in RNN"
             )
@@ -337,18 +334,14 @@ class RecurrentBase(nn.Module):
             input if isinstance(input, nn.utils.rnn.PackedSequence) else None
         )
         valid = None
-        if (
-            packed is not None
-        ):  # unpack to a padded (T, B, D) batch in the caller's order
+        # unpack to a padded (T, B, D) batch in the caller's order
+        if packed is not None:
             input, lengths = nn.utils.rnn.pad_packed_sequence(
                 packed, batch_first=self.batch_first
             )
             steps = torch.arange(input.size(1 if self.batch_first else 0))
-            valid = (
-                (steps[:, None] < lengths[None, :])
-                .unsqueeze(-1)
-                .to(input.device)
-            )
+            valid = ((steps[:, None] < lengths[None, :])
+                     .unsqueeze(-1).to(input.device))
         x, states, batched = self._check_and_prepare(input, hx)
         finals: list[tuple[Tensor, ...]] = []
         for layer in range(self.num_layers):
@@ -381,8 +374,9 @@ class RecurrentBase(nn.Module):
 
 
 def _repack(out: Tensor, like) -> "nn.utils.rnn.PackedSequence":
-    """The padded output (T, B, ·) packed like the input ``like``: the same batch
-    sizes and the same order of the sequences, as ``torch.nn`` returns it."""
+    """The padded output (T, B, ·) packed like the input ``like``: the same
+    batch sizes and the same order of the sequences, as ``torch.nn`` returns
+    it."""
     order = like.sorted_indices
     if order is None:
         order = torch.arange(out.size(1), device=out.device)
@@ -395,10 +389,12 @@ def _repack(out: Tensor, like) -> "nn.utils.rnn.PackedSequence":
 
 
 def time_steps(T: int, reverse: bool) -> range:
-    """The order in which a direction visits the steps: 0..T-1, or T-1..0 for ``reverse``."""
+    """The order in which a direction visits the steps: 0..T-1, or T-1..0
+    for ``reverse``."""
     return range(T - 1, -1, -1) if reverse else range(T)
 
 
 def in_time_order(steps: list[Tensor], reverse: bool) -> Tensor:
-    """Stack per-step outputs; outputs collected backwards are put back in time order."""
+    """Stack per-step outputs; outputs collected backwards are put back in
+    time order."""
     return torch.stack(steps[::-1] if reverse else steps)

@@ -19,7 +19,8 @@ class GRU(RecurrentBase):
         \begin{aligned}
         r_t &= \sigma(W_{ir} x_t + b_{ir} + W_{hr} h_{t-1} + b_{hr}) \\
         z_t &= \sigma(W_{iz} x_t + b_{iz} + W_{hz} h_{t-1} + b_{hz}) \\
-        n_t &= \tanh(W_{in} x_t + b_{in} + r_t \odot (W_{hn} h_{t-1} + b_{hn})) \\
+        n_t &= \tanh(W_{in} x_t + b_{in}
+                     + r_t \odot (W_{hn} h_{t-1} + b_{hn})) \\
         h_t &= (1 - z_t) \odot n_t + z_t \odot h_{t-1}
         \end{aligned}
 
@@ -128,25 +129,16 @@ class GRU(RecurrentBase):
             raise TypeError(
                 f"unexpected keyword argument(s): {', '.join(kwargs)}"
             )
-        super().__init__(
-            input_size,
-            hidden_size,
-            num_layers,
-            bias,
-            batch_first,
-            dropout,
-            bidirectional,
-            device=device,
-            dtype=dtype,
-        )
+        super().__init__(input_size, hidden_size, num_layers, bias,
+                         batch_first, dropout, bidirectional,
+                         device=device, dtype=dtype)
 
     def step(self, wx_t: Tensor, state, params):
         _, W_hh, _, b_hh, _ = params
         (h,) = state
         x_r, x_z, x_n = wx_t.chunk(3, dim=1)  # W_i* x_t + b_i*
-        h_r, h_z, h_n = F.linear(h, W_hh, b_hh).chunk(
-            3, dim=1
-        )  # W_h* h_{t-1} + b_h*
+        # W_h* h_{t-1} + b_h*
+        h_r, h_z, h_n = F.linear(h, W_hh, b_hh).chunk(3, dim=1)
         r = torch.sigmoid(x_r + h_r)  # reset gate
         z = torch.sigmoid(x_z + h_z)  # update gate
         n = torch.tanh(x_n + r * h_n)  # candidate

@@ -58,18 +58,20 @@ class LSTM(RecurrentBase):
           input; zeros if omitted. H_out is ``proj_size`` if it is > 0, else H.
 
     Outputs: ``output``, ``(h_n, c_n)``
-        - ``output``: (T, B, num_directions * H_out), the h_t of the last layer;
-          with two directions ``output[t] = [h_t forward ; h_t reverse]``.
+        - ``output``: (T, B, num_directions * H_out), the h_t of the last
+          layer; with two directions
+          ``output[t] = [h_t forward ; h_t reverse]``.
         - ``h_n``, ``c_n``: (num_layers * num_directions, B, H_out) and
-          (num_layers * num_directions, B, H), the final states, ordered layer 0 forward, layer 0 reverse, layer 1
-          forward, ...
+          (num_layers * num_directions, B, H), the final states, ordered
+          layer 0 forward, layer 0 reverse, layer 1 forward, ...
 
     Attributes (k is the layer, append ``_reverse`` for the reverse direction):
         weight_ih_l{k}: [W_ii; W_if; W_ig; W_io], shape (4H, D) for k = 0 and
             (4H, num_directions * H_out) for k > 0 -- gate order i, f, g, o.
         weight_hh_l{k}: [W_hi; W_hf; W_hg; W_ho], shape (4H, H_out).
         bias_ih_l{k}, bias_hh_l{k}: shape (4H,), same gate order.
-        weight_hr_l{k}: W_hr, shape (proj_size, H); only with ``proj_size > 0``.
+        weight_hr_l{k}: W_hr, shape (proj_size, H); only with
+            ``proj_size > 0``.
 
         All are initialised from U(-1/sqrt(H), 1/sqrt(H)).
 
@@ -104,8 +106,10 @@ class LSTM(RecurrentBase):
         >>> lstm = LSTM(10, 20, num_layers=2)
         >>> x = torch.randn(5, 3, 10)
         >>> output, (h_n, c_n) = lstm(x)
-        >>> output.shape, h_n.shape, c_n.shape
-        (torch.Size([5, 3, 20]), torch.Size([2, 3, 20]), torch.Size([2, 3, 20]))
+        >>> output.shape
+        torch.Size([5, 3, 20])
+        >>> h_n.shape, c_n.shape
+        (torch.Size([2, 3, 20]), torch.Size([2, 3, 20]))
     """
 
     GATES = 4
@@ -124,25 +128,15 @@ class LSTM(RecurrentBase):
         device=None,
         dtype=None,
     ) -> None:
-        super().__init__(
-            input_size,
-            hidden_size,
-            num_layers,
-            bias,
-            batch_first,
-            dropout,
-            bidirectional,
-            proj_size=proj_size,
-            device=device,
-            dtype=dtype,
-        )
+        super().__init__(input_size, hidden_size, num_layers, bias,
+                         batch_first, dropout, bidirectional,
+                         proj_size=proj_size, device=device, dtype=dtype)
 
     def step(self, wx_t: Tensor, state, params):
         _, W_hh, _, b_hh, W_hr = params
         h, c = state
-        a = wx_t + F.linear(
-            h, W_hh, b_hh
-        )  # a_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh
+        # a_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh
+        a = wx_t + F.linear(h, W_hh, b_hh)
         a_i, a_f, a_g, a_o = a.chunk(4, dim=1)
         i = torch.sigmoid(a_i)  # input gate
         f = torch.sigmoid(a_f)  # forget gate

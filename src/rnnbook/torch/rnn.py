@@ -13,7 +13,7 @@ _NONLINEARITIES = ("tanh", "relu")
 
 
 class RNN(RecurrentBase):
-    r"""Multi-layer Elman recurrent network (Elman, 1990), written from the equations.
+    r"""Multi-layer Elman RNN (Elman, 1990), written from the equations.
 
     Each layer maps the sequence x_1..x_T to h_1..h_T by
 
@@ -122,17 +122,9 @@ class RNN(RecurrentBase):
                 "Select from 'tanh' or 'relu'."
             )
         self.nonlinearity = nonlinearity
-        super().__init__(
-            input_size,
-            hidden_size,
-            num_layers,
-            bias,
-            batch_first,
-            dropout,
-            bidirectional,
-            device=device,
-            dtype=dtype,
-        )
+        super().__init__(input_size, hidden_size, num_layers, bias,
+                         batch_first, dropout, bidirectional,
+                         device=device, dtype=dtype)
 
     def extra_repr(self) -> str:
         s = super().extra_repr()
@@ -146,7 +138,6 @@ class RNN(RecurrentBase):
         _, W_hh, _, b_hh, _ = params
         (h,) = state
         phi = torch.tanh if self.nonlinearity == "tanh" else torch.relu
-        h = phi(
-            wx_t + F.linear(h, W_hh, b_hh)
-        )  # h_t = φ(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)
+        # h_t = φ(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)
+        h = phi(wx_t + F.linear(h, W_hh, b_hh))
         return (h,)
