@@ -1,11 +1,11 @@
-"""Fast NumPy kernels for the RNN, LSTM and GRU: a drop-in for :mod:`rnnbook.numpy`.
+"""Fast NumPy RNN, LSTM and GRU kernels: a drop-in for :mod:`rnnbook.numpy`.
 
 The functions have the names, signatures and results of :mod:`rnnbook.numpy`
 (``rnn_forward``, ``lstm_backward``, ``gru_cell_forward``, ...), tested equal
 to it and to ``torch.nn`` (``tests/test_numpy_conformance.py``), so either
 module can be imported under one name::
 
-    from rnnbook import fast as impl      # or: from rnnbook import numpy as impl
+    from rnnbook import fast as impl  # or: from rnnbook import numpy as impl
     y, h_T, cache = impl.gru_forward(x, None, params)
 
 What makes them faster than the literal code is the subject of its own

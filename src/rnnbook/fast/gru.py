@@ -1,4 +1,4 @@
-"""Fast GRU kernels: :mod:`rnnbook.numpy.gru` with the same functions and results.
+"""Fast GRU kernels: :mod:`rnnbook.numpy.gru`, same functions, same results.
 
 The equations and the parameter layout (gate order r, z, n) are those of
 :mod:`rnnbook.numpy.gru`. What differs is how they are evaluated: the input
@@ -15,9 +15,12 @@ import numpy as np
 from ..numpy import _validate as validate
 
 
-# --------------------------------------------------------------------- step math
+# ------------------------------------------------------------------- step math
 def _sigmoid_(a: np.ndarray) -> np.ndarray:
-    """σ(a) in place, as ½ tanh(½ a) + ½ (stable for any a, one transcendental)."""
+    """σ(a) in place, as ½ tanh(½ a) + ½.
+
+    Stable for any a, and one transcendental function call.
+    """
     a *= 0.5
     np.tanh(a, out=a)
     a *= 0.5
@@ -94,7 +97,9 @@ def _workspace(B, H, dtype):
 
 
 def _input_grads(dah, dan, x, params):
-    """dx and the input-side gradients from stacked 2-D dah (N, 3H), dan (N, H).
+    """dx and the input-side gradients from stacked 2-D dah and dan.
+
+    ``dah`` is (N, 3H) and ``dan`` (N, H).
 
     The input side receives da_x = [da_r, da_z, da_n]: the r and z columns of
     ``dah`` and ``dan``.  Rather than assembling da_x, each product is split
@@ -111,7 +116,7 @@ def _input_grads(dah, dan, x, params):
 
 
 def _hidden_grads(dah, h_prev, params):
-    """Hidden-side gradients from stacked 2-D dah (N, 3H) and h_{t-1} (N, H)."""
+    """Hidden-side gradients from stacked 2-D dah (N, 3H), h_{t-1} (N, H)."""
     grads = {"weight_hh": dah.T @ h_prev}
     if "bias_hh" in params:
         grads["bias_hh"] = dah.sum(axis=0)
@@ -119,7 +124,7 @@ def _hidden_grads(dah, h_prev, params):
 
 
 def _input_side(x2, params, H):
-    """W_ih x + b_ih, with b_hr and b_hz folded in (they only add to r and z)."""
+    """W_ih x + b_ih, with b_hr and b_hz folded in (they only add to r, z)."""
     a = x2 @ params["weight_ih"].T
     if "bias_ih" in params:
         a += params["bias_ih"]
@@ -128,7 +133,7 @@ def _input_side(x2, params, H):
     return a
 
 
-# ---------------------------------------------------------------------- one step
+# -------------------------------------------------------------------- one step
 def gru_cell_forward(x_t, h_prev, params):
     """One GRU step (equations in the module docstring).
 
@@ -159,14 +164,8 @@ def gru_cell_forward(x_t, h_prev, params):
         hn += params["bias_hh"][2 * H :]
     h = np.empty((B, H), dtype=x_t.dtype)
     _gru_step(a, hn, h_prev, h)
-    cache = dict(
-        made_by="fast.gru_cell_forward",
-        x=x_t,
-        h_prev=h_prev,
-        gates=a,
-        hn=hn,
-        params=params,
-    )
+    cache = dict(made_by="fast.gru_cell_forward", x=x_t, h_prev=h_prev,
+                 gates=a, hn=hn, params=params)
     return h, cache
 
 
@@ -179,7 +178,8 @@ def gru_cell_backward(dh_t, cache):
     da_h = [da_r, da_z, r ⊙ da_n]:
 
         dx_t = W_ih^T da_x,  dh_{t-1} = z ⊙ dh_t + W_hh^T da_h,
-        dW_ih = da_x x_t^T,  dW_hh = da_h h_{t-1}^T,  db_ih = da_x,  db_hh = da_h.
+        dW_ih = da_x x_t^T,  dW_hh = da_h h_{t-1}^T,
+        db_ih = da_x,        db_hh = da_h.
 
     Returns
     -------
@@ -188,34 +188,22 @@ def gru_cell_backward(dh_t, cache):
     grads : dict with the keys of ``params``
     """
     validate.check_cache(cache, "fast.gru", step=True)
-    gates, hn, h_prev, params = (
-        cache["gates"],
-        cache["hn"],
-        cache["h_prev"],
-        cache["params"],
-    )
+    gates, hn, h_prev, params = (cache["gates"], cache["hn"],
+                                 cache["h_prev"], cache["params"])
     B, H = h_prev.shape
     dh_t = validate.check_grad("dh_t", dh_t, (B, H), h_prev.dtype)
     dah = np.empty((B, 3 * H), dtype=h_prev.dtype)
     dan = np.empty((B, H), dtype=h_prev.dtype)
     dh_prev = np.empty((B, H), dtype=h_prev.dtype)
-    _gru_step_backward(
-        dh_t,
-        gates,
-        h_prev,
-        hn,
-        dah,
-        dan,
-        dh_prev,
-        _workspace(B, H, h_prev.dtype),
-    )
+    _gru_step_backward(dh_t, gates, h_prev, hn, dah, dan, dh_prev,
+                       _workspace(B, H, h_prev.dtype))
     dh_prev += dah @ params["weight_hh"]
     dx, grads = _input_grads(dah, dan, cache["x"], params)
     grads.update(_hidden_grads(dah, h_prev, params))
     return dx, dh_prev, {k: grads[k] for k in params}
 
 
-# ---------------------------------------------------------------- whole sequence
+# -------------------------------------------------------------- whole sequence
 def gru_forward(x, h0, params):
     """Run the GRU over a sequence.
 
@@ -258,14 +246,8 @@ def gru_forward(x, h0, params):
         else:
             np.add(buf[:, 2 * H :], b_hn, out=hns[t])
         _gru_step(gates[t], hns[t], hs[t], hs[t + 1])
-    cache = dict(
-        made_by="fast.gru_forward",
-        x=x,
-        hs=hs,
-        hns=hns,
-        gates=gates,
-        params=params,
-    )
+    cache = dict(made_by="fast.gru_forward", x=x, hs=hs, hns=hns, gates=gates,
+                 params=params)
     return hs[1:].copy(), hs[T].copy(), cache
 
 

@@ -1,4 +1,4 @@
-"""Fast LSTM kernels: :mod:`rnnbook.numpy.lstm` with the same functions and results.
+"""Fast LSTM kernels: :mod:`rnnbook.numpy.lstm`, same functions, same results.
 
 The equations and the parameter layout (gate order i, f, g, o) are those of
 :mod:`rnnbook.numpy.lstm`. What differs is how they are evaluated:
@@ -60,7 +60,7 @@ def _scaled_weights(params, H):
 
 
 def _with_ones(x2):
-    """[x, 1]: the (N, D) inputs with a column of ones appended (for the bias)."""
+    """[x, 1]: the (N, D) inputs with a column of ones appended (the bias)."""
     out = np.empty((x2.shape[0], x2.shape[1] + 1), dtype=x2.dtype)
     out[:, :-1] = x2
     out[:, -1] = 1
@@ -77,14 +77,15 @@ def _split(gates: np.ndarray, H: int):
     )
 
 
-# --------------------------------------------------------------------- step math
+# ------------------------------------------------------------------- step math
 def _gate_affine(B, H, dtype):
-    """(scale, shift), each (B, 4H), with [i, f, o, g] = scale ⊙ tanh(ã) + shift.
+    """(scale, shift), both (B, 4H): [i, f, o, g] = scale ⊙ tanh(ã) + shift.
 
-    scale = shift = ½ on the sigmoid columns (i, f, o), since σ(a) = ½ tanh(½ a) + ½,
-    and scale = 1, shift = 0 on the tanh column g. They are full (B, 4H) arrays
-    rather than (4H,) vectors because NumPy's element-wise loops are fastest
-    when all operands are contiguous and of the same shape.
+    scale = shift = ½ on the sigmoid columns (i, f, o), since
+    σ(a) = ½ tanh(½ a) + ½, and scale = 1, shift = 0 on the tanh column g.
+    They are full (B, 4H) arrays rather than (4H,) vectors because NumPy's
+    element-wise loops are fastest when all operands are contiguous and of
+    the same shape.
     """
     scale = np.full((B, 4 * H), 0.5, dtype=dtype)
     shift = np.full((B, 4 * H), 0.5, dtype=dtype)
@@ -181,7 +182,7 @@ def _param_grads(da, x, h_prev, params) -> dict:
     return grads
 
 
-# ---------------------------------------------------------------------- one step
+# -------------------------------------------------------------------- one step
 def lstm_cell_forward(x_t, state_prev, params):
     """One LSTM step (equations in the module docstring).
 
@@ -214,15 +215,8 @@ def lstm_cell_forward(x_t, state_prev, params):
     _lstm_step(
         a, c_prev, c, h, np.empty_like(c), _gate_affine(B, H, x_t.dtype)
     )
-    cache = dict(
-        made_by="fast.lstm_cell_forward",
-        x=x_t,
-        h_prev=h_prev,
-        c_prev=c_prev,
-        c=c.copy(),
-        gates=a,
-        params=params,
-    )
+    cache = dict(made_by="fast.lstm_cell_forward", x=x_t, h_prev=h_prev,
+                 c_prev=c_prev, c=c.copy(), gates=a, params=params)
     return (h, c), cache
 
 
@@ -253,14 +247,11 @@ def lstm_cell_backward(dstate, cache):
     )
     dx = da @ _reorder(params["weight_ih"])
     dh_prev = da @ _reorder(params["weight_hh"])
-    return (
-        dx,
-        (dh_prev, dc),
-        _param_grads(da, cache["x"], cache["h_prev"], params),
-    )
+    grads = _param_grads(da, cache["x"], cache["h_prev"], params)
+    return dx, (dh_prev, dc), grads
 
 
-# ---------------------------------------------------------------- whole sequence
+# -------------------------------------------------------------- whole sequence
 def lstm_forward(x, state0, params):
     """Run the LSTM over a sequence.
 
@@ -272,7 +263,8 @@ def lstm_forward(x, state0, params):
         Initial state; None (or a None element) means zeros.
     params : dict
         ``weight_ih`` (4H, D), ``weight_hh`` (4H, H), ``bias_ih`` (4H,),
-        ``bias_hh`` (4H,): the ``torch.nn.LSTM`` layout, gate order (i, f, g, o).
+        ``bias_hh`` (4H,): the ``torch.nn.LSTM`` layout, gate order
+        (i, f, g, o).
 
     Returns
     -------
@@ -295,7 +287,8 @@ def lstm_forward(x, state0, params):
     hs = np.empty((T + 1, B, H), dtype=x.dtype)  # h_0..h_T
     cs = np.empty((T + 1, B, H), dtype=x.dtype)  # c_0..c_T
     hs[0], cs[0] = h0, c0
-    # pre-activations of every step: input part and bias now, W_hh h_{t-1} in the loop
+    # pre-activations of every step: input part and bias now,
+    # W_hh h_{t-1} in the loop
     gates = (_with_ones(x.reshape(T * B, D)) @ w_in).reshape(T, B, 4 * H)
     buf = np.empty((B, 4 * H), dtype=x.dtype)
     tmp = np.empty((B, H), dtype=x.dtype)
@@ -304,14 +297,8 @@ def lstm_forward(x, state0, params):
         np.dot(hs[t], w_hh_t, out=buf)
         gates[t] += buf
         _lstm_step(gates[t], cs[t], cs[t + 1], hs[t + 1], tmp, affine)
-    cache = dict(
-        made_by="fast.lstm_forward",
-        x=x,
-        hs=hs,
-        cs=cs,
-        gates=gates,
-        params=params,
-    )
+    cache = dict(made_by="fast.lstm_forward", x=x, hs=hs, cs=cs, gates=gates,
+                 params=params)
     return hs[1:].copy(), (hs[T].copy(), cs[T].copy()), cache
 
 

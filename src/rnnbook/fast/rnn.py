@@ -1,4 +1,4 @@
-"""Fast RNN kernels: :mod:`rnnbook.numpy.rnn` with the same functions and results.
+"""Fast RNN kernels: :mod:`rnnbook.numpy.rnn`, same functions, same results.
 
 The equations and the parameter layout are those of :mod:`rnnbook.numpy.rnn`
 (z_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh, h_t = φ(z_t)). What differs is
@@ -16,7 +16,7 @@ import numpy as np
 from ..numpy import _validate as validate
 
 
-# --------------------------------------------------------------------- step math
+# ------------------------------------------------------------------- step math
 def _rnn_step(a: np.ndarray, nonlinearity: str) -> np.ndarray:
     """h_t = φ(z_t), computed in place in ``a`` (which is returned)."""
     if nonlinearity == "tanh":
@@ -25,7 +25,9 @@ def _rnn_step(a: np.ndarray, nonlinearity: str) -> np.ndarray:
 
 
 def _rnn_local_grad(h: np.ndarray, nonlinearity: str) -> np.ndarray:
-    """φ'(z_t) written through h_t = φ(z_t): 1 - h_t^2 (tanh) or [h_t > 0] (relu).
+    """φ'(z_t) written through h_t = φ(z_t).
+
+    1 - h_t^2 for tanh, [h_t > 0] for relu.
 
     Works on any shape, so the sequence backward computes it for all steps
     at once.
@@ -51,9 +53,11 @@ def _param_grads(delta, x, h_prev, params) -> dict:
     return grads
 
 
-# ---------------------------------------------------------------------- one step
+# -------------------------------------------------------------------- one step
 def rnn_cell_forward(x_t, h_prev, params, nonlinearity="tanh"):
-    """One step of the simple RNN: h_t = φ(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh).
+    """One step of the simple RNN.
+
+    h_t = φ(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh).
 
     Parameters
     ----------
@@ -84,14 +88,8 @@ def rnn_cell_forward(x_t, h_prev, params, nonlinearity="tanh"):
     if b is not None:
         a += b
     h = _rnn_step(a, nonlinearity)
-    cache = dict(
-        made_by="fast.rnn_cell_forward",
-        x=x_t,
-        h_prev=h_prev,
-        h=h,
-        params=params,
-        nonlinearity=nonlinearity,
-    )
+    cache = dict(made_by="fast.rnn_cell_forward", x=x_t, h_prev=h_prev, h=h,
+                 params=params, nonlinearity=nonlinearity)
     return h.copy(), cache
 
 
@@ -116,14 +114,11 @@ def rnn_cell_backward(dh_t, cache):
     )
     dx = delta @ params["weight_ih"]
     dh_prev = delta @ params["weight_hh"]
-    return (
-        dx,
-        dh_prev,
-        _param_grads(delta, cache["x"], cache["h_prev"], params),
-    )
+    grads = _param_grads(delta, cache["x"], cache["h_prev"], params)
+    return dx, dh_prev, grads
 
 
-# ---------------------------------------------------------------- whole sequence
+# -------------------------------------------------------------- whole sequence
 def rnn_forward(x, h0, params, nonlinearity="tanh"):
     """Run the simple RNN over a sequence.
 
@@ -169,13 +164,8 @@ def rnn_forward(x, h0, params, nonlinearity="tanh"):
         np.dot(hs[t], W_hh_T, out=buf)
         np.add(xa[t], buf, out=hs[t + 1])  # z_t
         _rnn_step(hs[t + 1], nonlinearity)  # h_t = φ(z_t)
-    cache = dict(
-        made_by="fast.rnn_forward",
-        x=x,
-        hs=hs,
-        params=params,
-        nonlinearity=nonlinearity,
-    )
+    cache = dict(made_by="fast.rnn_forward", x=x, hs=hs, params=params,
+                 nonlinearity=nonlinearity)
     return hs[1:].copy(), hs[T].copy(), cache
 
 
@@ -209,9 +199,8 @@ def rnn_backward(dy, dh_T, cache):
     dh_next = validate.check_grad("dh_T", dh_T, (B, H), x.dtype).copy()
     W_hh = params["weight_hh"]
 
-    fprime = _rnn_local_grad(
-        hs[1:], cache["nonlinearity"]
-    )  # all steps at once
+    # all steps at once
+    fprime = _rnn_local_grad(hs[1:], cache["nonlinearity"])
     delta = np.empty((T, B, H), dtype=x.dtype)
     dh = np.empty((B, H), dtype=x.dtype)
     for t in range(T - 1, -1, -1):
