@@ -8,7 +8,7 @@ import torch
 
 from rnnbook.graders.lstm import check_forget_bias, check_lstm_step
 
-# ------------------------------------------------------------------ one LSTM step
+# --------------------------------------------------------------- one LSTM step
 
 
 def _sigmoid(a):
@@ -135,7 +135,7 @@ def test_lstm_step_messages_say_what_is_wrong(capsys):
     assert "max abs error" in capsys.readouterr().out
 
 
-# ------------------------------------------------------------------ forget-gate bias
+# ------------------------------------------------------------ forget-gate bias
 
 
 def bias_right(lstm, value):

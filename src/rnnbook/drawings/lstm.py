@@ -21,11 +21,16 @@ __all__ = ["draw_lstm_cell", "draw_weight_layout"]
 
 
 def draw_lstm_cell():
-    """One LSTM step: the cell state (orange) is scaled by f_t and added to; h_t = o_t ⊙ tanh(c_t)."""
+    """One LSTM step.
+
+    The cell state (orange) is scaled by f_t and added to;
+    h_t = o_t ⊙ tanh(c_t).
+    """
     fig, ax = canvas(9, 4.6, xlim=(-0.4, 13.6), ylim=(-0.7, 6.5))
-    C, Hc, G, X, N = (
-        COLORS[k] for k in ("cell", "hidden", "gate", "input", "neutral")
-    )
+    C, Hc, G, N = (COLORS[k] for k in ("cell", "hidden", "gate", "neutral"))
+    # x_t in grey, not in the input blue, which readers with a colour-vision
+    # deficiency confuse with the gates' sky blue (rnnbook.style)
+    X = N
     box(
         ax,
         (6.5, 2.9),
@@ -121,14 +126,17 @@ def draw_lstm_cell():
         color=Hc,
     )
     ax.set_title(
-        "One LSTM step: the gates (blue) read $h_{t-1}$ and $x_t$;\n"
+        "One LSTM step: the gates (sky blue) read $h_{t-1}$ and $x_t$;\n"
         "the cell state (orange) is scaled by $f_t$ and added to"
     )
     return fig
 
 
 def draw_weight_layout():
-    """The stacked layout of weight_ih, weight_hh and the two biases in torch.nn.LSTM."""
+    """The stacked layout of torch.nn.LSTM's weights and biases.
+
+    weight_ih, weight_hh, bias_ih and bias_hh, four gate blocks each.
+    """
     fig, ax = canvas(9, 3.4, xlim=(-0.2, 14.6), ylim=(-0.5, 5.4))
     blocks = [
         ("i", "input gate", COLORS["gate"]),
@@ -180,7 +188,7 @@ def draw_weight_layout():
             family="monospace",
         )
     ax.set_title(
-        "torch.nn.LSTM stacks the four gate blocks along the first axis, "
-        "in the order i, f, g, o"
+        "torch.nn.LSTM stacks the four gate blocks along the first axis, in "
+        "the order i, f, g, o"
     )
     return fig

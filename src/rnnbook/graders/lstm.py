@@ -1,4 +1,5 @@
-"""Graders for the exercises of the chapter "Long short-term memory" (``book/lstm``).
+"""Graders for the exercises of the chapter "Long short-term memory"
+(``book/lstm``).
 
 ``check_lstm_step(fn)``
     ``fn(x_t, h_prev, c_prev, params) -> (h_t, c_t)`` computes one LSTM step in
@@ -32,15 +33,24 @@ __all__ = ["check_lstm_step", "check_forget_bias"]
 
 
 def _compare(name, got, want, case, rtol) -> str | None:
-    """None if ``got`` matches ``want`` (type, shape, dtype, values), else a message."""
+    """None if ``got`` matches ``want``, else a message.
+
+    Compared: type, shape, dtype and values.
+    """
     if not isinstance(got, np.ndarray):
         return (
             f"{case}: {name} should be {_describe(want)}, got {_describe(got)}"
         )
     if got.shape != want.shape:
-        return f"{case}: {name} should have shape {want.shape}, got shape {got.shape}"
+        return (
+            f"{case}: {name} should have shape {want.shape}, "
+            f"got shape {got.shape}"
+        )
     if got.dtype != want.dtype:
-        return f"{case}: {name} should keep the input dtype {want.dtype}, got {got.dtype}"
+        return (
+            f"{case}: {name} should keep the input dtype {want.dtype}, "
+            f"got {got.dtype}"
+        )
     if not np.all(np.isfinite(got)):
         return f"{case}: {name} contains NaN or inf"
     diff = np.abs(got.astype(np.float64) - want.astype(np.float64))
@@ -49,9 +59,9 @@ def _compare(name, got, want, case, rtol) -> str | None:
     if err > rtol * scale:
         idx = np.unravel_index(int(np.argmax(diff)), want.shape)
         return (
-            f"{case}: {name} has max abs error {err:.3g} (tolerance {rtol * scale:.1g}; "
-            f"largest at index {tuple(map(int, idx))}: expected "
-            f"{want[idx].item():.6g}, got {got[idx].item():.6g})"
+            f"{case}: {name} has max abs error {err:.3g} (tolerance "
+            f"{rtol * scale:.1g}; largest at index {tuple(map(int, idx))}: "
+            f"expected {want[idx].item():.6g}, got {got[idx].item():.6g})"
         )
     return None
 
@@ -103,9 +113,13 @@ def check_lstm_step(fn, *, seed: int = 0, n_cases: int = 6) -> bool:
             )
             continue
         if not isinstance(out, (tuple, list)) or len(out) != 2:
+            if isinstance(out, (tuple, list)):
+                got = f"a sequence of length {len(out)}"
+            else:
+                got = _describe(out)
             problems.append(
                 f"{case}: expected a pair (h_t, c_t) of arrays of shape "
-                f"{(B, H)}, got {_describe(out) if not isinstance(out, (tuple, list)) else f'a sequence of length {len(out)}'}"
+                f"{(B, H)}, got {got}"
             )
             continue
         h, cc = out
@@ -114,8 +128,8 @@ def check_lstm_step(fn, *, seed: int = 0, n_cases: int = 6) -> bool:
             and _compare("c_t", h, c_ref, case, rtol) is None
         ):
             problems.append(
-                f"{case}: the values are right but in the wrong order; "
-                "return (h_t, c_t), not (c_t, h_t)"
+                f"{case}: the values are right but in the wrong order; return "
+                "(h_t, c_t), not (c_t, h_t)"
             )
             continue
         for name, got, want in (("c_t", cc, c_ref), ("h_t", h, h_ref)):
@@ -127,21 +141,24 @@ def check_lstm_step(fn, *, seed: int = 0, n_cases: int = 6) -> bool:
 
 
 def _after_check(lstm, before, case) -> str | None:
-    """What the reader's change broke for training: dtypes, gradients, a forward/backward."""
+    """What the reader's change broke for training.
+
+    Checked: dtypes, gradients, and a forward and backward pass.
+    """
     import torch
 
     for name, p in lstm.named_parameters():
         if p.dtype != before[name].dtype:
             return (
-                f"{case}: {name} changed dtype from {before[name].dtype} to {p.dtype} "
-                "(.double()?); keep the dtype: assign the values in place, "
-                "p[H:2 * H] = value"
+                f"{case}: {name} changed dtype from {before[name].dtype} to "
+                f"{p.dtype} (.double()?); keep the dtype: assign the values "
+                "in place, p[H:2 * H] = value"
             )
         if not (p.requires_grad and p.is_leaf):
             return (
-                f"{case}: {name} no longer has requires_grad=True as a leaf, so it "
-                "would not be trained; change the values inside torch.no_grad() "
-                "instead of turning gradients off"
+                f"{case}: {name} no longer has requires_grad=True as a leaf, "
+                "so it would not be trained; change the values inside "
+                "torch.no_grad() instead of turning gradients off"
             )
     try:
         x = torch.randn(
@@ -151,8 +168,8 @@ def _after_check(lstm, before, case) -> str | None:
         lstm(x)[0].sum().backward()
     except Exception as exc:  # noqa: BLE001 - report, never raise
         return (
-            f"{case}: after your function a forward and backward pass of the LSTM "
-            f"fails: {type(exc).__name__}: {exc}"
+            f"{case}: after your function a forward and backward pass of the "
+            f"LSTM fails: {type(exc).__name__}: {exc}"
         )
     missing = [n for n, p in lstm.named_parameters() if p.grad is None]
     if missing:
@@ -162,7 +179,7 @@ def _after_check(lstm, before, case) -> str | None:
 
 @graded
 def check_forget_bias(fn, *, seed: int = 0) -> bool:
-    """Grade ``fn(lstm, value)``, which sets the effective forget-gate bias in place.
+    """Grade ``fn(lstm, value)``, which sets the forget-gate bias in place.
 
     Cases: a one-layer LSTM with value 1.0, a two-layer bidirectional LSTM
     with value 2.5, and a one-layer LSTM with value -1.0. After ``fn`` the
@@ -204,9 +221,13 @@ def check_forget_bias(fn, *, seed: int = 0) -> bool:
         except Exception as exc:  # noqa: BLE001 - report, never raise
             hint = ""
             if "leaf Variable that requires grad" in str(exc):
-                hint = " (change parameters in place inside `with torch.no_grad():`)"
+                hint = (
+                    " (change parameters in place inside "
+                    "`with torch.no_grad():`)"
+                )
             problems.append(
-                f"{case}: your function raised {type(exc).__name__}: {exc}{hint}"
+                f"{case}: your function raised {type(exc).__name__}: "
+                f"{exc}{hint}"
             )
             continue
         after = {k: v.detach().double() for k, v in lstm.named_parameters()}
@@ -236,9 +257,10 @@ def check_forget_bias(fn, *, seed: int = 0) -> bool:
                     forget, torch.full_like(forget, value), atol=1e-6
                 ):
                     msg = (
-                        f"{case}: the forget slice [H:2H] of bias_ih{suffix} + "
-                        f"bias_hh{suffix} should be {value} everywhere, got values "
-                        f"from {forget.min().item():.4g} to {forget.max().item():.4g}"
+                        f"{case}: the forget slice [H:2H] of bias_ih{suffix} "
+                        f"+ bias_hh{suffix} should be {value} everywhere, got "
+                        f"values from {forget.min().item():.4g} to "
+                        f"{forget.max().item():.4g}"
                     )
                     break
                 others = torch.cat([total[:H], total[2 * H :]])
@@ -247,7 +269,8 @@ def check_forget_bias(fn, *, seed: int = 0) -> bool:
                     err = (others - others0).abs().max().item()
                     msg = (
                         f"{case}: the i, g and o slices of bias_ih{suffix} + "
-                        f"bias_hh{suffix} changed (max change {err:.3g}); leave them"
+                        f"bias_hh{suffix} changed (max change {err:.3g}); "
+                        "leave them"
                     )
                     break
         if msg:
