@@ -1,4 +1,7 @@
-"""The grader of book/gru accepts correct answers and rejects wrong ones with the right hint."""
+"""The grader of book/gru accepts correct answers.
+
+It rejects wrong ones with the right hint.
+"""
 
 from __future__ import annotations
 

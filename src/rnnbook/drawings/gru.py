@@ -19,9 +19,16 @@ __all__ = ["draw_gru_cell"]
 
 
 def draw_gru_cell():
-    """One GRU step: gates (blue) read h_{t-1} and x_t; the state (green) is interpolated."""
+    """One GRU step.
+
+    The gates (sky blue) read h_{t-1} and x_t; the state (green) is
+    interpolated.
+    """
     fig, ax = canvas(9, 4.6, xlim=(-0.4, 13.6), ylim=(-0.7, 6.5))
-    Hc, G, X, N = (COLORS[k] for k in ("hidden", "gate", "input", "neutral"))
+    Hc, G, N = (COLORS[k] for k in ("hidden", "gate", "neutral"))
+    # x_t in grey, not in the input blue, which readers with a colour-vision
+    # deficiency confuse with the gates' sky blue (rnnbook.style)
+    X = N
     box(
         ax,
         (6.5, 2.9),
@@ -136,7 +143,7 @@ def draw_gru_cell():
         color=Hc,
     )
     ax.set_title(
-        "One GRU step (PyTorch's form): gates (blue) read $h_{t-1}$ and $x_t$; "
-        "the state (green) is interpolated"
+        "One GRU step (PyTorch's form): the gates (sky blue) read $h_{t-1}$ "
+        "and $x_t$;\nthe state (green) is interpolated"
     )
     return fig

@@ -1,4 +1,5 @@
-"""Graders for the exercises of the chapter "Gated recurrent unit" (``book/gru``).
+"""Graders for the exercises of the chapter "Gated recurrent unit"
+(``book/gru``).
 
 ``check_gru_step(fn)``
     ``fn(x_t, h_prev, params) -> h_t`` is the reader's one GRU step in NumPy,
@@ -23,7 +24,8 @@ that names it, because those are the usual slips:
 - the reset gate applied *before* the product, W_hn (r_t ⊙ h_{t-1}), as in
   Cho et al. (2014), Chung et al. (2014), colah's blog, Ng's course and d2l's
   from-scratch GRU;
-- the roles of z_t and 1 − z_t swapped, h_t = z_t ⊙ n_t + (1 − z_t) ⊙ h_{t-1},
+- the roles of z_t and 1 − z_t swapped,
+  h_t = z_t ⊙ n_t + (1 − z_t) ⊙ h_{t-1},
   as in Chung et al. (2014), colah's blog and Ng's course;
 - both at once (exactly colah's and Ng's GRU);
 - b_hn added outside the reset product, r_t ⊙ (W_hn h_{t-1}) + b_hn;
@@ -47,7 +49,7 @@ from ._grading import (
 __all__ = ["check_gru_step", "gru_step_variant", "VARIANTS"]
 
 
-# ------------------------------------------------------------------ the conventions
+# ------------------------------------------------------------- the conventions
 
 
 def _sigmoid(a):
@@ -100,26 +102,28 @@ def gru_step_variant(
     return z * n + (1 - z) * h_prev
 
 
-#: name -> (keyword arguments of :func:`gru_step_variant`, hint shown to the reader)
+#: name -> (keyword arguments of :func:`gru_step_variant`, hint shown to the
+#: reader)
 VARIANTS = {
     "reset before and 1 - z": (
         dict(reset="before", keep="1-z"),
-        "your step is colah's and Ng's GRU: the reset gate is applied before the "
-        "product, W_hn (r_t * h_prev), and z_t weights the candidate. PyTorch applies "
-        "the reset gate after the product, r_t * (W_hn h_prev + b_hn), and z_t weights "
-        "the old state: h_t = (1 - z_t) * n_t + z_t * h_prev.",
+        "your step is colah's and Ng's GRU: the reset gate is applied before "
+        "the product, W_hn (r_t * h_prev), and z_t weights the candidate. "
+        "PyTorch applies the reset gate after the product, r_t * (W_hn h_prev "
+        "+ b_hn), and z_t weights the old state: h_t = (1 - z_t) * n_t + z_t "
+        "* h_prev.",
     ),
     "reset before": (
         dict(reset="before"),
-        "you applied the reset gate before the matrix product, W_hn (r_t * h_prev) + "
-        "b_hn, as Cho et al. (2014) and d2l's from-scratch GRU do. PyTorch (and cuDNN) "
-        "apply it after: r_t * (W_hn h_prev + b_hn).",
+        "you applied the reset gate before the matrix product, W_hn (r_t * "
+        "h_prev) + b_hn, as Cho et al. (2014) and d2l's from-scratch GRU do. "
+        "PyTorch (and cuDNN) apply it after: r_t * (W_hn h_prev + b_hn).",
     ),
     "1 - z": (
         dict(keep="1-z"),
-        "you swapped z_t and 1 - z_t (the convention of colah's blog and Ng's course). "
-        "In PyTorch z_t close to 1 keeps the old state: "
-        "h_t = (1 - z_t) * n_t + z_t * h_prev.",
+        "you swapped z_t and 1 - z_t (the convention of colah's blog and Ng's "
+        "course). In PyTorch z_t close to 1 keeps the old state: h_t = (1 - "
+        "z_t) * n_t + z_t * h_prev.",
     ),
     "b_hn outside": (
         dict(bias_hn="outside"),
@@ -129,12 +133,13 @@ VARIANTS = {
     "gate order z, r": (
         dict(order="zrn"),
         "you read the first block of the weights as z and the second as r. "
-        "torch.nn.GRU stacks them in the order r, z, n (Keras stores z first).",
+        "torch.nn.GRU stacks them in the order r, z, n (Keras stores z "
+        "first).",
     ),
     "no bias_hh": (
         dict(use_bias_hh=False),
-        "you left out bias_hh. torch.nn.GRU has two bias vectors, bias_ih and bias_hh, "
-        "and uses both.",
+        "you left out bias_hh. torch.nn.GRU has two bias vectors, bias_ih and "
+        "bias_hh, and uses both.",
     ),
 }
 
@@ -153,7 +158,7 @@ def _max_err(got, want) -> float:
 
 @graded
 def check_gru_step(fn, *, seed: int = 0, n_cases: int = 6) -> bool:
-    """Grade ``fn(x_t, h_prev, params) -> h_t``, one GRU step as in ``torch.nn.GRU``.
+    """Grade ``fn(x_t, h_prev, params) -> h_t``, one step of ``torch.nn.GRU``.
 
     Cases use random sizes (D != H), float64 and float32, nonzero states and
     biases, and compare with :func:`rnnbook.numpy.gru.gru_cell_forward` to an
@@ -199,8 +204,8 @@ def check_gru_step(fn, *, seed: int = 0, n_cases: int = 6) -> bool:
         got = _as_array(got)
         if isinstance(got, (tuple, list)):
             problems.append(
-                f"{case}: expected h_t alone, an array of shape {(B, H)}, "
-                f"got a {type(got).__name__} of length {len(got)}"
+                f"{case}: expected h_t alone, an array of shape {(B, H)}, got "
+                f"a {type(got).__name__} of length {len(got)}"
             )
             continue
         if not isinstance(got, np.ndarray):
@@ -211,8 +216,8 @@ def check_gru_step(fn, *, seed: int = 0, n_cases: int = 6) -> bool:
             continue
         if got.shape != want.shape:
             problems.append(
-                f"{case}: h_t should have shape (B, H) = {want.shape}, "
-                f"got {got.shape}"
+                f"{case}: h_t should have shape (B, H) = {want.shape}, got "
+                f"{got.shape}"
             )
             continue
         if got.dtype.kind != "f":
@@ -246,9 +251,9 @@ def check_gru_step(fn, *, seed: int = 0, n_cases: int = 6) -> bool:
                 want.shape,
             )
             problems.append(
-                f"{case}: h_t has max abs error {err:.3g} (tolerance {tol:g}; at index "
-                f"{tuple(map(int, idx))} expected {want[idx].item():.6g}, got "
-                f"{got[idx].item():.6g}).{hint}"
+                f"{case}: h_t has max abs error {err:.3g} (tolerance {tol:g}; "
+                f"at index {tuple(map(int, idx))} expected "
+                f"{want[idx].item():.6g}, got {got[idx].item():.6g}).{hint}"
             )
             continue
         if got.dtype != want.dtype:
