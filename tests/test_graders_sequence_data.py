@@ -1,4 +1,4 @@
-"""The graders of book/sequence_data accept correct answers and reject wrong ones."""
+"""The graders of book/sequence_data: right answers pass, wrong ones fail."""
 
 from __future__ import annotations
 

@@ -24,7 +24,8 @@ __all__ = ["draw_order", "draw_task_shapes"]
 
 
 def _letter_row(ax, letters, y, *, linked, label):
-    # One row of boxes; arrows between neighbours mark that each step depends on the last.
+    # One row of boxes; arrows between neighbours mark that each step
+    # depends on the last (grey: a dependence, not a state).
     nodes = [
         diagram.box(
             ax,
@@ -39,7 +40,7 @@ def _letter_row(ax, letters, y, *, linked, label):
     ]
     if linked:
         for a, b in zip(nodes, nodes[1:]):
-            diagram.arrow(ax, a.right, b.left, color=COLORS["hidden"])
+            diagram.arrow(ax, a.right, b.left, color=COLORS["neutral"])
     for i, n in enumerate(nodes):
         ax.text(
             n.x,
@@ -74,7 +75,8 @@ def draw_order(first="time", second="emit"):
 
 
 def _task(ax, n_steps, inputs, outputs, title):
-    # One task shape: columns are time steps; an input and/or an output at some of them.
+    # One task shape: columns are time steps; an input and/or an output at
+    # some of them.
     diagram.canvas(
         2.0, 2.6, xlim=(0, 1.3 * n_steps + 0.2), ylim=(-0.2, 4.3), ax=ax
     )

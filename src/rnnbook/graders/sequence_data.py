@@ -1,4 +1,6 @@
-"""Graders for the exercises of the chapter "Sequence data" (``book/sequence_data``).
+"""Graders for the exercises of the chapter "Sequence data".
+
+The chapter is ``book/sequence_data``.
 
 ``check_sliding_windows(fn)``
     ``fn(series, window, horizon=1) -> (X, y)`` turns one series of shape (T,)
@@ -60,32 +62,49 @@ def _pad_batch(seqs, pad_value=0):
 
 
 def _compare(name, got, want, case) -> str | None:
-    """None if ``got`` equals ``want`` (shape, dtype kind, values), else a message."""
+    """None if ``got`` equals ``want`` (shape, dtype kind, values).
+
+    Otherwise a message that says what differs.
+    """
     if not isinstance(got, np.ndarray):
         try:
             got = np.asarray(got)
-        except (
-            Exception
-        ):  # noqa: BLE001 - anything unconvertible is simply wrong
+        except Exception:  # noqa: BLE001 - unconvertible is simply wrong
             if isinstance(got, (list, tuple)):
                 return (
-                    f"{case}: {name} should be one array of shape {want.shape}, got a "
-                    f"{type(got).__name__} of {len(got)} pieces of different lengths; "
-                    f"pad them to the longest length, T_max = {want.shape[0]}"
+                    f"{case}: {name} should be one array of shape "
+                    f"{want.shape}, got a {type(got).__name__} of "
+                    f"{len(got)} pieces of different lengths; pad them to "
+                    f"the longest length, T_max = {want.shape[0]}"
                 )
-            return f"{case}: {name} should be {_describe(want)}, got {type(got).__name__}"
+            return (
+                f"{case}: {name} should be {_describe(want)}, "
+                f"got {type(got).__name__}"
+            )
     if got.shape != want.shape:
-        return f"{case}: {name} should have shape {want.shape}, got shape {got.shape}"
+        return (
+            f"{case}: {name} should have shape {want.shape}, "
+            f"got shape {got.shape}"
+        )
     if want.dtype == bool and got.dtype != bool:
         return f"{case}: {name} should have dtype bool, got {got.dtype}"
     if want.dtype.kind in "iu" and got.dtype != want.dtype:
-        return f"{case}: {name} should have the inputs' integer dtype {want.dtype}, got {got.dtype}"
+        return (
+            f"{case}: {name} should have the inputs' integer dtype "
+            f"{want.dtype}, got {got.dtype}"
+        )
     if want.dtype.kind == "f" and got.dtype != want.dtype:
-        return f"{case}: {name} should keep the series' dtype {want.dtype}, got {got.dtype}"
+        return (
+            f"{case}: {name} should keep the series' dtype {want.dtype}, "
+            f"got {got.dtype}"
+        )
     if want.dtype.kind == "b":
         bad = int(np.sum(got != want))
         if bad:
-            return f"{case}: {name} differs from the expected mask in {bad} of {want.size} entries"
+            return (
+                f"{case}: {name} differs from the expected mask in {bad} "
+                f"of {want.size} entries"
+            )
         return None
     err = (
         float(np.max(np.abs(got.astype(np.float64) - want.astype(np.float64))))
@@ -97,7 +116,8 @@ def _compare(name, got, want, case) -> str | None:
         idx = np.unravel_index(int(np.argmax(diff)), want.shape)
         return (
             f"{case}: {name} has max abs error {err:.3g} (largest at index "
-            f"{tuple(map(int, idx))}: expected {want[idx].item():.4g}, got {got[idx].item():.4g})"
+            f"{tuple(map(int, idx))}: expected {want[idx].item():.4g}, "
+            f"got {got[idx].item():.4g})"
         )
     return None
 
@@ -146,17 +166,22 @@ def check_sliding_windows(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
             if msg:
                 problems.append(msg)
                 break
-    # A series too short for one window and its target: no data set, a clear error.
+    # A series too short for one window and its target: no data set, a
+    # clear error.
     window, horizon = 5, 2
     short = rng.normal(size=window + horizon - 1)
-    case = f"series ({len(short)},), window={window}, horizon={horizon} (too short)"
+    case = (
+        f"series ({len(short)},), window={window}, horizon={horizon} "
+        "(too short)"
+    )
     try:
         out = fn(short.copy(), window, horizon)
     except ValueError:
         pass
     except Exception as err:  # noqa: BLE001 - report, never raise
         problems.append(
-            f"{case}: should raise ValueError, raised {type(err).__name__}: {err}"
+            f"{case}: should raise ValueError, "
+            f"raised {type(err).__name__}: {err}"
         )
     else:
         problems.append(
@@ -168,12 +193,13 @@ def check_sliding_windows(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
 
 @graded
 def check_pad_batch(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
-    """Grade ``fn(seqs, pad_value=0) -> (padded, mask, lengths)`` against the reference.
+    """Grade ``fn(seqs, pad_value=0) -> (padded, mask, lengths)``.
 
-    ``padded`` is time-major (T_max, B) with the inputs' integer dtype, ``mask``
-    is a boolean (T_max, B) array, ``lengths`` an integer (B,) array. In every
-    case one real token equals ``pad_value`` (a padding id can occur in real
-    data, e.g. token 0), so a mask computed as ``padded != pad_value`` fails.
+    The answer is compared with the reference. ``padded`` is time-major
+    (T_max, B) with the inputs' integer dtype, ``mask`` is a boolean
+    (T_max, B) array, ``lengths`` an integer (B,) array. In every case one
+    real token equals ``pad_value`` (a padding id can occur in real data,
+    e.g. token 0), so a mask computed as ``padded != pad_value`` fails.
     """
     rng = np.random.default_rng(seed)
     problems = []
@@ -184,9 +210,8 @@ def check_pad_batch(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
             rng.integers(1, 50, size=int(n)).astype(np.int64) for n in lens
         ]
         pad_value = 0 if c % 2 == 0 else -1
-        seqs[int(rng.integers(B))][
-            0
-        ] = pad_value  # a real token equal to the pad value
+        # a real token equal to the pad value
+        seqs[int(rng.integers(B))][0] = pad_value
         case = f"lengths {lens.tolist()}, pad_value={pad_value}"
         refs = _pad_batch(seqs, pad_value)
         try:
@@ -197,7 +222,8 @@ def check_pad_batch(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
             continue
         if not (isinstance(out, tuple) and len(out) == 3):
             problems.append(
-                f"{case}: expected a tuple (padded, mask, lengths), got {_describe(out)}"
+                f"{case}: expected a tuple (padded, mask, lengths), "
+                f"got {_describe(out)}"
             )
             continue
         for name, got, want in zip(("padded", "mask", "lengths"), out, refs):
@@ -213,8 +239,9 @@ def check_pad_batch(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
                     and _compare(name, got, refs[0] != pad_value, case) is None
                 ):
                     msg += (
-                        f" (a real token can equal pad_value={pad_value}: build the mask "
-                        "from the lengths, not from the values)"
+                        f" (a real token can equal pad_value={pad_value}: "
+                        "build the mask from the lengths, not from the "
+                        "values)"
                     )
                 problems.append(msg)
                 break
