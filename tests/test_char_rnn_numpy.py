@@ -1,11 +1,12 @@
-"""rnnbook.char_rnn_numpy: the loss and its gradients against torch.autograd; sampling; Adam."""
+"""rnnbook.char_rnn_numpy: loss and gradients against torch.autograd; sampling; Adam."""
 
 from __future__ import annotations
 
 import numpy as np
 import torch
 
-from rnnbook.char_rnn_numpy import Adam, init_params, loss_and_grads, sample, step_logits
+from rnnbook.char_rnn_numpy import (Adam, init_params, loss_and_grads, sample,
+                                    step_logits)
 from rnnbook.charlm import sequential_batches
 
 

@@ -1,4 +1,4 @@
-"""rnnbook.char_rnn_torch: the model, the evaluation, the schedule, training and generation."""
+"""rnnbook.char_rnn_torch: model, evaluation, schedule, training and generation."""
 
 from __future__ import annotations
 
@@ -43,7 +43,8 @@ def test_lr_schedule():
     assert lrs[0] == pytest.approx(0.1) and lrs[9] == pytest.approx(1.0)
     assert lrs[10] == pytest.approx(1.0) and lrs[-1] == pytest.approx(0.02)
     assert all(a >= b for a, b in zip(lrs[9:], lrs[10:]))
-    assert lr_at(50, 100, 1.0, 10, 0.0) == pytest.approx(0.5 * (1 + math.cos(math.pi * 40 / 89)))
+    want = 0.5 * (1 + math.cos(math.pi * 40 / 89))
+    assert lr_at(50, 100, 1.0, 10, 0.0) == pytest.approx(want)
 
 
 @pytest.mark.parametrize("stateful", [True, False])

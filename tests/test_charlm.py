@@ -26,8 +26,9 @@ def test_vocab_is_the_same_in_every_process():
     # set() order depends on the hash seed; sorted(set()) must not
     code = ("from rnnbook.charlm import build_vocab; "
             f"print(''.join(build_vocab({TEXT!r})))")
-    outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                           env={"PYTHONHASHSEED": str(s), "PATH": ""}, check=True).stdout
+    outs = {subprocess.run([sys.executable, "-c", code], capture_output=True,
+                           text=True, env={"PYTHONHASHSEED": str(s), "PATH": ""},
+                           check=True).stdout
             for s in (1, 2, 3)}
     assert len(outs) == 1
 

@@ -6,19 +6,19 @@ Ng's Sequence Models course, written over the book's NumPy RNN
 one-hot inputs x_t ∈ {0, 1}^V (V characters), batches time-major:
 
     h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)          (B, H)
-    ℓ_t = W_hy h_t + b_y                                      (B, V)   logits
-    p_t = softmax(ℓ_t)                                        (B, V)
+    ŷ_t = W_hy h_t + b_y                                      (B, V)   logits
+    p_t = softmax(ŷ_t)                                        (B, V)
     L   = −(1 / (T B)) Σ_t Σ_b log p_t[b, y_t[b]]             nats per character
 
 and the output layer's backward pass, with Y_t the one-hot targets:
 
-    ∂L/∂ℓ_t = (p_t − Y_t) / (T B)
-    ∂L/∂W_hy = Σ_t (∂L/∂ℓ_t)^T h_t,   ∂L/∂b_y = Σ_t Σ_b ∂L/∂ℓ_t,
-    ∂L/∂h_t (from the loss) = ∂L/∂ℓ_t W_hy
+    ∂L/∂ŷ_t = (p_t − Y_t) / (T B)
+    ∂L/∂W_hy = Σ_t (∂L/∂ŷ_t)^T h_t,   ∂L/∂b_y = Σ_t Σ_b ∂L/∂ŷ_t,
+    ∂L/∂h_t (from the loss) = ∂L/∂ŷ_t W_hy
 
 which :func:`rnnbook.numpy.rnn_backward` carries back through time.
 
-*Truncated* BPTT: a long text is read in chunks of T characters. The state at
+*Truncated* BPTT: a long text is read in chunks of τ = T characters. The state at
 the end of a chunk is the initial state of the next one (the forward pass
 continues), but no gradient flows across the boundary (``dh_T = None``): the
 gradient of a chunk reaches back at most T steps.
@@ -41,9 +41,10 @@ RNN_KEYS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
 
 
 def init_params(V: int, H: int, rng: np.random.Generator) -> dict:
-    """Random parameters, ``U(−1/√H, 1/√H)`` as ``torch.nn.RNN`` and ``nn.Linear``."""
+    """Random parameters, U(−1/√H, 1/√H) as in ``torch.nn.RNN`` and ``nn.Linear``."""
     if V < 2 or H < 1:
-        raise ValueError(f"need V >= 2 characters and H >= 1 hidden units, got {V}, {H}")
+        raise ValueError(f"need V >= 2 characters and H >= 1 hidden units, "
+                         f"got {V} and {H}")
     k = 1.0 / np.sqrt(H)
     shapes = {"weight_ih": (H, V), "weight_hh": (H, H), "bias_ih": (H,),
               "bias_hh": (H,), "weight_hy": (V, H), "bias_y": (V,)}
@@ -80,16 +81,16 @@ def loss_and_grads(x_ids, y_ids, h0, params):
     rnn_params = {k: params[k] for k in RNN_KEYS}
     x = one_hot(x_ids, V)                                     # (T, B, V)
     h, h_T, cache = rnn_forward(x, h0, rnn_params)            # (T, B, H)
-    logits = h @ params["weight_hy"].T + params["bias_y"]     # ℓ_t (T, B, V)
+    logits = h @ params["weight_hy"].T + params["bias_y"]     # ŷ_t (T, B, V)
     z = logits - logits.max(axis=-1, keepdims=True)
     log_p = z - np.log(np.exp(z).sum(axis=-1, keepdims=True))  # log p_t
     Y = one_hot(y_ids, V)                                     # (T, B, V)
     loss = -float((log_p * Y).sum()) / (T * B)
 
-    dlogits = (np.exp(log_p) - Y) / (T * B)                   # ∂L/∂ℓ_t
+    dlogits = (np.exp(log_p) - Y) / (T * B)                   # ∂L/∂ŷ_t
     grads = {"weight_hy": np.einsum("tbv,tbh->vh", dlogits, h),
              "bias_y": dlogits.sum(axis=(0, 1))}
-    dh = dlogits @ params["weight_hy"]                        # ∂L/∂h_t from ℓ_t (T, B, H)
+    dh = dlogits @ params["weight_hy"]                        # ∂L/∂h_t via ŷ_t
     _, _, rnn_grads = rnn_backward(dh, None, cache)           # truncated: dh_T = None
     grads.update(rnn_grads)
     return loss, grads, h_T
@@ -131,7 +132,7 @@ class Adam:
     """Adam (Kingma and Ba 2015) for a dict of NumPy arrays, updated in place.
 
     m ← β1 m + (1 − β1) g,  v ← β2 v + (1 − β2) g²,
-    θ ← θ − lr · m̂ / (√v̂ + ε),  with m̂ = m / (1 − β1^k), v̂ = v / (1 − β2^k).
+    θ ← θ − lr · m̂ / (√v̂ + ε),   m̂ = m / (1 − β1^k),   v̂ = v / (1 − β2^k).
     """
 
     def __init__(self, params: dict, lr: float = 1e-2, betas=(0.9, 0.999), eps=1e-8):

@@ -5,7 +5,7 @@ data set needs. For a batch of character ids x (T, B):
 
     e_t = dropout(E[x_t])                       (B, D)   embedding, D = embedding_dim
     h_t = cell(e_t, h_{t-1})                    (B, H)   torch.nn.RNN, LSTM or GRU
-    ℓ_t = W_hy dropout(h_t) + b_y               (B, V)   logits of the next character
+    ŷ_t = W_hy dropout(h_t) + b_y               (B, V)   logits of the next character
 
 trained on the mean cross-entropy of the next character (nats per character).
 
@@ -41,7 +41,7 @@ __all__ = ["CharLM", "evaluate", "lr_at", "train", "generate"]
 
 
 class CharLM(nn.Module):
-    """Embedding, one recurrent layer of ``mode`` ('rnn', 'lstm', 'gru'), linear read-out."""
+    """An embedding, one recurrent layer (``mode``: rnn, lstm, gru), a read-out."""
 
     def __init__(self, V: int, mode: str = "lstm", hidden_size: int = 512,
                  embedding_dim: int = 64, dropout: float = 0.0):
@@ -68,11 +68,14 @@ class CharLM(nn.Module):
 def _detach(state):
     if state is None:
         return None
-    return tuple(s.detach() for s in state) if isinstance(state, tuple) else state.detach()
+    if isinstance(state, tuple):                        # the LSTM's (h, c)
+        return tuple(s.detach() for s in state)
+    return state.detach()
 
 
 @torch.no_grad()
-def evaluate(model, ids, batch_size: int = 32, seq_len: int = 256, device="cpu") -> float:
+def evaluate(model, ids, batch_size: int = 32, seq_len: int = 256,
+             device="cpu") -> float:
     """Mean cross-entropy (nats per character) of ``model`` on the text ``ids``."""
     was_training = model.training
     model.eval()
@@ -89,7 +92,7 @@ def evaluate(model, ids, batch_size: int = 32, seq_len: int = 256, device="cpu")
 
 
 def lr_at(step: int, steps: int, lr: float, warmup: int, min_lr_ratio: float) -> float:
-    """Linear warm-up over ``warmup`` steps, then a cosine decay to ``min_lr_ratio·lr``."""
+    """A linear warm-up over ``warmup`` steps, then a cosine to ``min_lr_ratio·lr``."""
     if step < warmup:
         return lr * (step + 1) / warmup
     progress = (step - warmup) / max(1, steps - 1 - warmup)          # 0 .. 1
@@ -123,7 +126,7 @@ def train(model, train_ids, *, steps: int, batch_size: int, seq_len: int,
     for step in range(steps):
         if stateful:
             batch = next(batches, None) if batches is not None else None
-            if batch is None:                                   # a new pass over the text
+            if batch is None:                           # a new pass over the text
                 batches = sequential_batches(train_ids, batch_size, seq_len)
                 batch, state = next(batches), None
             state = _detach(state)                              # truncated BPTT
@@ -141,7 +144,8 @@ def train(model, train_ids, *, steps: int, batch_size: int, seq_len: int,
         opt.step()
         hist["loss"].append(loss.item())
         last = step == steps - 1
-        if val_ids is not None and ((eval_every and (step + 1) % eval_every == 0) or last):
+        due = bool(eval_every) and (step + 1) % eval_every == 0
+        if val_ids is not None and (due or last):
             hist["seconds"] += time.perf_counter() - start
             hist["val_step"].append(step + 1)
             hist["val_loss"].append(evaluate(model, val_ids, device=device))

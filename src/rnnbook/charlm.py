@@ -3,7 +3,7 @@
 A character-level language model reads a text one character at a time and, at
 every step t, predicts a distribution over the next character,
 
-    p(x_{t+1} | x_1..x_t) = softmax(ℓ_t),     ℓ_t = W_hy h_t + b_y      (B, V)
+    p(x_{t+1} | x_1..x_t) = p_t = softmax(ŷ_t),    ŷ_t = W_hy h_t + b_y    (B, V)
 
 trained with the cross-entropy of the true next character, in nats per
 character; its exponential is the perplexity. Karpathy's min-char-rnn and
@@ -24,13 +24,13 @@ This module holds what does not depend on the network:
   its hidden state across them (stateful truncated BPTT, as min-char-rnn and
   char-rnn do); :func:`random_batch` draws B chunks at random offsets, each
   starting from a fresh state;
-- sampling the next character from logits with a temperature τ, top-k, or
+- sampling the next character from logits ŷ with a temperature ϑ, top-k, or
   greedily (:func:`sample_next`):
 
-      p_τ(v) = exp(ℓ_v / τ) / Σ_u exp(ℓ_u / τ)      over the k largest ℓ_v (top-k)
+      p_ϑ(v) = exp(ŷ_v / ϑ) / Σ_u exp(ŷ_u / ϑ),  over the k_top largest ŷ_v
 
-  τ → 0 is the greedy choice argmax ℓ, τ = 1 the model's own distribution,
-  τ > 1 a flatter one.
+  ϑ → 0 is the greedy choice argmax ŷ, ϑ = 1 the model's own distribution,
+  ϑ > 1 a flatter one. (τ is the book's truncation length, hence ϑ.)
 
 Arrays are NumPy integer arrays of character ids; the PyTorch code of the book
 converts them with ``torch.from_numpy``.
@@ -55,8 +55,8 @@ def build_vocab(text: str) -> list[str]:
     in every process (the order of ``set`` changes with Python's hash seed).
     """
     if not isinstance(text, str) or not text:
-        raise ValueError(f"build_vocab needs a non-empty str, got {type(text).__name__} "
-                         f"{text!r:.40}")
+        raise ValueError("build_vocab needs a non-empty str, got "
+                         f"{type(text).__name__} {text!r:.40}")
     return sorted(set(text))
 
 
@@ -84,7 +84,7 @@ def decode(ids, vocab: list[str]) -> str:
 
 
 def one_hot(ids, V: int, dtype=np.float64) -> np.ndarray:
-    """One-hot vectors: ``out[..., v] = 1`` where ``ids == v``; shape ids.shape + (V,)."""
+    """One-hot vectors: ``out[..., v] = 1`` where ``ids == v``; (*ids.shape, V)."""
     ids = np.asarray(ids)
     if ids.dtype.kind not in "iu":
         raise ValueError(f"one_hot expects integer ids, got dtype {ids.dtype}")
@@ -126,23 +126,25 @@ def _check_text(ids, batch_size: int, seq_len: int, need: int) -> np.ndarray:
     return ids
 
 
-def sequential_batches(ids, batch_size: int, seq_len: int,
-                       drop_last: bool = True) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+def sequential_batches(
+    ids, batch_size: int, seq_len: int, drop_last: bool = True
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Walk a text as ``batch_size`` parallel streams, ``seq_len`` characters at a time.
 
-    The text is cut into B equal streams, stream b being characters
-    b·L .. (b+1)·L − 1 with L = (N − 1) // B; column b of every batch comes from
-    stream b, and batch k + 1 starts where batch k ended. Yields ``(x, y)`` of
-    shape (T, B) with ``y[t, b]`` the character after ``x[t, b]``. With
+    The text of N characters is cut into B equal streams of
+    M = (N − 1) // B characters, stream b being characters b·M .. (b+1)·M − 1
+    (M rather than the book's L, which is a loss); column b of every batch
+    comes from stream b, and batch k + 1 starts where batch k ended. Yields
+    ``(x, y)`` of shape (T, B) with ``y[t, b]`` the character after ``x[t, b]``. With
     ``drop_last=False`` the last batch may be shorter than ``seq_len``, so that
     every character of the streams is predicted once (for evaluation).
     """
     need = batch_size * seq_len + 1 if drop_last else batch_size + 1
     ids = _check_text(ids, batch_size, seq_len, need=need)
-    L = (len(ids) - 1) // batch_size
-    x = ids[:batch_size * L].reshape(batch_size, L).T          # (L, B)
-    y = ids[1:batch_size * L + 1].reshape(batch_size, L).T     # (L, B), shifted by one
-    stop = L - seq_len + 1 if drop_last else L
+    M = (len(ids) - 1) // batch_size
+    x = ids[:batch_size * M].reshape(batch_size, M).T          # (M, B)
+    y = ids[1:batch_size * M + 1].reshape(batch_size, M).T     # (M, B), shifted by one
+    stop = M - seq_len + 1 if drop_last else M
     for s in range(0, stop, seq_len):
         yield x[s:s + seq_len], y[s:s + seq_len]
 
@@ -183,7 +185,7 @@ def sample_next(logits, rng: np.random.Generator, temperature: float = 1.0,
         kth = np.sort(z, axis=-1)[:, -top_k][:, None]             # k-th largest per row
         z = np.where(z >= kth, z, -np.inf)
     p = np.exp(z - z.max(axis=-1, keepdims=True))
-    p /= p.sum(axis=-1, keepdims=True)                           # p_τ (B, V)
+    p /= p.sum(axis=-1, keepdims=True)                           # p_ϑ (B, V)
     cdf = np.cumsum(p, axis=-1)                                  # (B, V)
     u = (1.0 - rng.random((z.shape[0], 1))) * cdf[:, -1:]       # uniform in (0, total]
     ids = np.minimum((cdf < u).sum(axis=-1), z.shape[1] - 1)     # first v with cdf >= u

@@ -27,7 +27,7 @@ def _show(c: str) -> str:
 
 
 def draw_next_char(text: str = "dino\n", ax=None):
-    """The unrolled character model on ``text``: inputs, states, predicted next characters."""
+    """The unrolled character model on ``text``: inputs, states, predictions."""
     if len(text) < 2:
         raise ValueError(f"text must have at least 2 characters, got {text!r}")
     n = len(text) - 1
@@ -59,7 +59,7 @@ def draw_next_char(text: str = "dino\n", ax=None):
 
 def draw_batching(n_chars: int = 48, batch_size: int = 3, seq_len: int = 4,
                   rng: np.random.Generator | None = None, n_random: int = 2):
-    """Two panels: sequential streams (top) and random offsets (bottom) over one text."""
+    """Two panels: sequential streams (top) and random offsets (bottom)."""
     if batch_size * seq_len + 1 > n_chars:
         raise ValueError(f"n_chars = {n_chars} is too short for {batch_size} streams "
                          f"of {seq_len} characters")
@@ -71,7 +71,7 @@ def draw_batching(n_chars: int = 48, batch_size: int = 3, seq_len: int = 4,
     for ax in axes:
         ax.set_xlim(-0.5, n_chars + 0.5)
         ax.axis("off")
-        for i in range(n_chars):                              # the text, one cell a character
+        for i in range(n_chars):                      # the text, a cell a character
             ax.add_patch(Rectangle((i, 0), 1, 1, fill=False, ec="0.6", lw=0.6))
         ax.text(-0.5, -0.7, "position in the text", fontsize=8, color="0.4")
 

@@ -1,4 +1,4 @@
-"""Graders for the exercises of the chapter "Character-level language models" (``book/char_lm``).
+"""Graders for the exercises of "Character-level language models" (``book/char_lm``).
 
 ``check_sequential_batches(fn)``
     ``fn(ids, batch_size, seq_len)`` returns (or yields) the ``(x, y)`` batches
@@ -27,15 +27,16 @@ import numpy as np
 from ..charlm import sequential_batches
 from ._grading import describe, graded, is_real, to_numpy, verdict
 
-__all__ = ["check_sequential_batches", "check_sample_next", "check_softmax_cross_entropy"]
+__all__ = ["check_sequential_batches", "check_sample_next",
+           "check_softmax_cross_entropy"]
 
 
 @graded
 def check_sequential_batches(fn) -> bool:
     """Grade ``fn(ids, batch_size, seq_len)`` against the sequential batches."""
     rng = np.random.default_rng(15)
-    cases = [(rng.integers(0, 30, size=n), B, T)
-             for n, B, T in ((101, 4, 5), (37, 3, 4), (64, 1, 7), (250, 8, 6), (41, 5, 8))]
+    sizes = ((101, 4, 5), (37, 3, 4), (64, 1, 7), (250, 8, 6), (41, 5, 8))
+    cases = [(rng.integers(0, 30, size=n), B, T) for n, B, T in sizes]
     problems = []
     for ids, B, T in cases:
         want = list(sequential_batches(ids, B, T))
@@ -58,20 +59,23 @@ def check_sequential_batches(fn) -> bool:
                 break
             gx, gy = (to_numpy(a) for a in pair)
             if is_real(gx) and gx.shape == wx.T.shape and np.array_equal(gx, wx.T):
-                problems.append(f"{where}: batch {k} is batch-major; the book's batches "
-                                "are time-major, (T, B)")
+                problems.append(f"{where}: batch {k} is batch-major; the book's "
+                                "batches are time-major, (T, B)")
                 break
-            if not (is_real(gx) and is_real(gy)) or gx.shape != wx.shape or gy.shape != wy.shape:
-                problems.append(f"{where}: batch {k} is ({describe(gx)}, {describe(gy)}), "
-                                f"expected two integer arrays of shape {wx.shape} (T, B)")
+            arrays = is_real(gx) and is_real(gy)
+            if not arrays or gx.shape != wx.shape or gy.shape != wy.shape:
+                problems.append(f"{where}: batch {k} is ({describe(gx)}, "
+                                f"{describe(gy)}), expected two integer arrays of "
+                                f"shape {wx.shape} (T, B)")
                 break
             if not np.array_equal(gx, wx):
                 hint = ""
                 if np.array_equal(gx.T.ravel(), ids[k * T * B:(k + 1) * T * B]):
-                    hint = (" (your batch k is characters k·T·B .. (k+1)·T·B − 1 of the "
-                            "text: consecutive columns, not B streams far apart)")
-                problems.append(f"{where}: x of batch {k} differs from the expected one"
-                                + hint)
+                    hint = (" (your batch k is characters k·T·B .. (k+1)·T·B − 1 "
+                            "of the text: consecutive columns, not B streams far "
+                            "apart)")
+                problems.append(f"{where}: x of batch {k} differs from the "
+                                "expected one" + hint)
                 break
             if not np.array_equal(gy, wy):
                 problems.append(f"{where}: y of batch {k} is not the character after "
@@ -91,7 +95,7 @@ def _p_tau(logits, temperature, top_k):
 
 @graded
 def check_sample_next(fn, n: int = 4000) -> bool:
-    """Grade ``fn(logits, rng, temperature, top_k)`` by the frequencies of ``n`` draws."""
+    """Grade ``fn(logits, rng, temperature, top_k)`` by the frequencies of n draws."""
     rng = np.random.default_rng(15)
     logits = rng.normal(0, 1.5, size=7)
     cases = [(0.0, None), (1.0, None), (0.5, None), (2.0, None), (1.0, 3), (0.7, 2)]
@@ -174,7 +178,8 @@ def check_softmax_cross_entropy(fn) -> bool:
             hint = ""
             if abs(loss - want_loss * len(targets)) < 1e-6 * max(1, abs(want_loss)):
                 hint = " (that is the sum; the loss is the mean over the N rows)"
-            problems.append(f"{where}: loss {loss:.6g}, expected {want_loss:.6g}" + hint)
+            problems.append(f"{where}: loss {loss:.6g}, expected {want_loss:.6g}"
+                            + hint)
             continue
         if not is_real(grad) or grad.shape != logits.shape:
             problems.append(f"{where}: dlogits is {describe(grad)}, expected shape "
