@@ -1,4 +1,7 @@
-"""Benchmark: RNN, LSTM and GRU in torch.nn, rnnbook.torch, rnnbook.numpy and rnnbook.fast.
+"""Benchmark: RNN, LSTM and GRU in torch.nn and in rnnbook's implementations.
+
+The implementations are ``torch.nn``, ``rnnbook.torch``, ``rnnbook.numpy``
+and ``rnnbook.fast``.
 
 Run ``python -m rnnbook.bench`` (options ``--repeats``, ``--threads``, and
 ``--T --B --D --H`` for other sizes). By default every library uses one
@@ -62,14 +65,20 @@ TARGETS = {
 
 
 def flops(model: str, T: int, B: int, D: int, H: int) -> tuple[float, float]:
-    """Matrix-product FLOPs of (forward, forward+backward); see the module docstring."""
+    """Matrix-product FLOPs of (forward, forward+backward).
+
+    See the module docstring.
+    """
     fwd = 2.0 * T * B * GATES[model] * H * (D + H)
     return fwd, 3.0 * fwd
 
 
 # ----------------------------------------------------------------- the runners
 def _torch_runners(cls, x, dy):
-    """The layer and its (forward, forward+backward) closures, for a torch module class."""
+    """The layer and its (forward, forward+backward) closures.
+
+    ``cls`` is a torch module class.
+    """
     import torch
 
     layer = cls(x.shape[2], dy.shape[2])
@@ -90,12 +99,10 @@ def _torch_runners(cls, x, dy):
 
 
 def _numpy_runners(module, model, layer, x, dy):
-    forward, backward = getattr(module, f"{model}_forward"), getattr(
-        module, f"{model}_backward"
-    )
-    from .numpy import (
-        params_from_torch,
-    )  # here, not at the top: main() sets the BLAS threads first
+    forward = getattr(module, f"{model}_forward")
+    backward = getattr(module, f"{model}_backward")
+    # here, not at the top: main() sets the BLAS threads first
+    from .numpy import params_from_torch
 
     params = params_from_torch(layer)
     xn, dyn = x.numpy().copy(), dy.numpy().copy()
@@ -111,16 +118,18 @@ def _numpy_runners(module, model, layer, x, dy):
 
 
 def timings(fns: dict, repeats: int = 7, warmup: int = 1, sync=None) -> dict:
-    """Seconds per call of each callable in ``fns``, interleaved: ``{name: [t_1, ..., t_repeats]}``.
+    """Seconds per call of each callable in ``fns``, interleaved.
 
-    The callables run in turns (a, b, c, a, b, c, ...) so that a change of load
-    on the machine affects them all alike; the first ``warmup`` rounds are not
-    recorded. ``sync`` (for example ``torch.cuda.synchronize``) is called before
-    each clock reading, so that asynchronous GPU work is counted.
+    Returns ``{name: [t_1, ..., t_repeats]}``. The callables run in turns
+    (a, b, c, a, b, c, ...) so that a change of load on the machine affects
+    them all alike; the first ``warmup`` rounds are not recorded. ``sync``
+    (for example ``torch.cuda.synchronize``) is called before each clock
+    reading, so that asynchronous GPU work is counted.
     """
     if repeats < 1 or warmup < 0:
         raise ValueError(
-            f"timings: need repeats >= 1 and warmup >= 0, got {repeats} and {warmup}"
+            "timings: need repeats >= 1 and warmup >= 0, "
+            f"got {repeats} and {warmup}"
         )
     times = {k: [] for k in fns}
     for r in range(warmup + repeats):
@@ -139,7 +148,7 @@ def timings(fns: dict, repeats: int = 7, warmup: int = 1, sync=None) -> dict:
 def median_times(
     fns: dict, repeats: int = 7, warmup: int = 1, sync=None
 ) -> dict:
-    """Median seconds per call of each callable, measured by :func:`timings`."""
+    """Median seconds per call of each callable (see :func:`timings`)."""
     return {
         k: statistics.median(v)
         for k, v in timings(fns, repeats, warmup, sync).items()
@@ -201,9 +210,8 @@ def run(
                     fns[impl] = _numpy_runners(rnnbook.fast, model, ref, x, dy)
                 else:
                     raise ValueError(f"unknown implementation {impl!r}")
-            except (
-                Exception
-            ) as e:  # an implementation that is missing or broken
+            except Exception as e:
+                # an implementation that is missing or broken
                 errors[impl] = f"{type(e).__name__}: {e}"
         timed = {}
         for phase in (0, 1):
@@ -252,28 +260,19 @@ def _cell(t, ratio, gf, target, ok) -> str:
 
 def format_table(results: list[dict]) -> str:
     head = (
-        f"{'model':5} {'implementation':14} | {'fwd ms':>8} {'ratio':>6} {'GF/s':>6} "
-        f"{'target':>11} | {'f+b ms':>8} {'ratio':>6} {'GF/s':>6} {'target':>11}"
+        f"{'model':5} {'implementation':14} | "
+        f"{'fwd ms':>8} {'ratio':>6} {'GF/s':>6} {'target':>11} | "
+        f"{'f+b ms':>8} {'ratio':>6} {'GF/s':>6} {'target':>11}"
     )
     lines = [head, "-" * len(head)]
     for r in results:
         lines.append(
             f"{r['model']:5} {r['impl']:14} | "
-            + _cell(
-                r["fwd_s"],
-                r["fwd_ratio"],
-                r["fwd_gflops"],
-                r["target_fwd"],
-                r["pass_fwd"],
-            )
+            + _cell(r["fwd_s"], r["fwd_ratio"], r["fwd_gflops"],
+                    r["target_fwd"], r["pass_fwd"])
             + " | "
-            + _cell(
-                r["fwd_bwd_s"],
-                r["fwd_bwd_ratio"],
-                r["fwd_bwd_gflops"],
-                r["target_fwd_bwd"],
-                r["pass_fwd_bwd"],
-            )
+            + _cell(r["fwd_bwd_s"], r["fwd_bwd_ratio"], r["fwd_bwd_gflops"],
+                    r["target_fwd_bwd"], r["pass_fwd_bwd"])
         )
         if r["error"]:
             lines.append(
@@ -293,19 +292,14 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(
         prog="python -m rnnbook.bench", description=__doc__.split("\n")[0]
     )
+    p.add_argument("--repeats", type=int, default=7,
+                   help="timed runs per measurement (median)")
     p.add_argument(
-        "--repeats",
-        type=int,
-        default=7,
-        help="timed runs per measurement (median)",
-    )
-    p.add_argument(
-        "--threads",
-        type=int,
-        default=1,
-        help="torch intra-op threads and NumPy's BLAS threads (default 1; 0 keeps "
-        "the libraries' own defaults, which in one process fight over the "
-        "cores and slow torch.nn down up to 10x on a 2-core machine)",
+        "--threads", type=int, default=1,
+        help="torch intra-op threads and NumPy's BLAS threads (default 1; "
+        "0 keeps the libraries' own defaults, which in one process fight "
+        "over the cores and slow torch.nn down up to 10x on a 2-core "
+        "machine)",
     )
     p.add_argument("--warmup", type=int, default=2)
     for name, default in (("T", 100), ("B", 64), ("D", 64), ("H", 128)):
@@ -314,11 +308,8 @@ def main(argv=None) -> int:
     if args.threads == 0:
         args.threads = None
     if args.threads is not None and "numpy" not in sys.modules:
-        for var in (
-            "OMP_NUM_THREADS",
-            "OPENBLAS_NUM_THREADS",
-            "MKL_NUM_THREADS",
-        ):
+        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+                    "MKL_NUM_THREADS"):
             os.environ[var] = str(args.threads)
     import torch
 
@@ -327,36 +318,35 @@ def main(argv=None) -> int:
         args.T, args.B, args.D, args.H, args.repeats, args.threads, args.warmup
     )
     print(
-        f"rnnbook.bench: torch {torch.__version__}, {torch.get_num_threads()} torch "
-        f"threads, {os.cpu_count()} CPUs, CPU float32, T={args.T} B={args.B} "
-        f"D={args.D} H={args.H}; median of {args.repeats} runs after {args.warmup} "
-        "warm-up runs"
+        f"rnnbook.bench: torch {torch.__version__}, "
+        f"{torch.get_num_threads()} torch threads, {os.cpu_count()} CPUs, "
+        f"CPU float32, T={args.T} B={args.B} D={args.D} H={args.H}; "
+        f"median of {args.repeats} runs after {args.warmup} warm-up runs"
     )
     load1 = _load()
     print(
-        f"1-min load average before/after: {load0}/{load1} (other processes on the "
-        "CPUs distort the timings, most of all with several threads)"
+        f"1-min load average before/after: {load0}/{load1} (other processes "
+        "on the CPUs distort the timings, most of all with several threads)"
     )
     busy = max(float(v) if v != "?" else 0.0 for v in (load0, load1))
     if busy > 0.5 * (os.cpu_count() or 1):
         print(
-            "warning: the machine is busy; ratios are unreliable (try --threads 1, "
-            "which suffers less from contention, or rerun on a quiet machine)"
+            "warning: the machine is busy; ratios are unreliable (try "
+            "--threads 1, which suffers less from contention, or rerun on a "
+            "quiet machine)"
         )
     print(
-        "GFLOP/s count matrix products only: forward 2*T*B*G*H*(D+H), backward "
-        "2x that (G = 1, 4, 3 for RNN, LSTM, GRU)"
+        "GFLOP/s count matrix products only: forward 2*T*B*G*H*(D+H), "
+        "backward 2x that (G = 1, 4, 3 for RNN, LSTM, GRU)"
     )
     print(
-        "targets (ratio to torch.nn): rnnbook.torch fwd (no grad) <= 3x, fwd+bwd <= 5x; "
-        "rnnbook.numpy fwd+bwd <= 3x; rnnbook.fast LSTM/GRU fwd <= 1x, fwd+bwd <= 0.8x\n"
+        "targets (ratio to torch.nn): rnnbook.torch fwd (no grad) <= 3x, "
+        "fwd+bwd <= 5x; rnnbook.numpy fwd+bwd <= 3x; "
+        "rnnbook.fast LSTM/GRU fwd <= 1x, fwd+bwd <= 0.8x\n"
     )
     print(format_table(results))
-    fails = [
-        r
-        for r in results
-        if r["pass_fwd"] is False or r["pass_fwd_bwd"] is False
-    ]
+    fails = [r for r in results
+             if r["pass_fwd"] is False or r["pass_fwd_bwd"] is False]
     print(f"\n{len(fails)} target(s) missed" if fails else "\nall targets met")
     return 0
 

@@ -50,9 +50,9 @@ def _norm_type(norm_type) -> float:
     return p
 
 
-# ------------------------------------------------------------------------ NumPy
+# ----------------------------------------------------------------------- NumPy
 def clip_by_value(grads: Mapping, clip_value: float) -> Mapping:
-    """Clamp every entry of every array in ``grads`` to [−clip_value, clip_value].
+    """Clamp each array in ``grads`` to [−clip_value, clip_value], entrywise.
 
     Works in place; returns ``grads`` for convenience.  ``None`` values are
     skipped.
@@ -65,13 +65,13 @@ def clip_by_value(grads: Mapping, clip_value: float) -> Mapping:
 
 
 def global_norm(grads: Mapping, norm_type: float = 2.0) -> float:
-    """‖g‖_p over all arrays together: (Σ_k ‖g_k‖_p^p)^(1/p), or max |g| for inf."""
+    """‖g‖_p over all arrays together.
+
+    (Σ_k ‖g_k‖_p^p)^(1/p), or max |g| for ``norm_type=inf``.
+    """
     p = _norm_type(norm_type)
-    arrays = [
-        np.asarray(g, dtype=np.float64)
-        for g in grads.values()
-        if g is not None
-    ]
+    arrays = [np.asarray(g, dtype=np.float64)
+              for g in grads.values() if g is not None]
     if not arrays:
         return 0.0
     if p == math.inf:
@@ -82,7 +82,7 @@ def global_norm(grads: Mapping, norm_type: float = 2.0) -> float:
 def clip_by_global_norm(
     grads: Mapping, max_norm: float, norm_type: float = 2.0, eps: float = 1e-6
 ) -> float:
-    """Rescale all arrays of ``grads`` together so their joint norm is ≤ max_norm.
+    """Rescale all arrays of ``grads`` together: joint norm ≤ max_norm.
 
     If the global norm ‖g‖ (see :func:`global_norm`) exceeds ``max_norm``
     every array is multiplied, in place, by max_norm / (‖g‖ + eps).
@@ -104,7 +104,7 @@ def clip_by_global_norm(
     return total
 
 
-# ---------------------------------------------------------------------- PyTorch
+# --------------------------------------------------------------------- PyTorch
 def _grads_of(parameters) -> list:
     import torch
 
@@ -114,10 +114,10 @@ def _grads_of(parameters) -> list:
 
 
 def clip_grad_value_(parameters: Iterable, clip_value: float) -> None:
-    """Clamp the ``.grad`` of every parameter to [−clip_value, clip_value], in place.
+    """Clamp the ``.grad`` of every parameter to [−clip_value, clip_value].
 
-    Like ``torch.nn.utils.clip_grad_value_``; ``parameters`` is a tensor or an
-    iterable of tensors (e.g. ``model.parameters()``).
+    In place, like ``torch.nn.utils.clip_grad_value_``; ``parameters`` is a
+    tensor or an iterable of tensors (e.g. ``model.parameters()``).
     """
     import torch
 
@@ -134,7 +134,7 @@ def clip_grad_norm_(
     eps: float = 1e-6,
     error_if_nonfinite: bool = False,
 ):
-    """Rescale the ``.grad`` of all parameters so their joint norm is ≤ max_norm.
+    """Rescale the ``.grad`` of all parameters: joint norm ≤ max_norm.
 
     Like ``torch.nn.utils.clip_grad_norm_``: the global norm is the norm of
     the per-tensor norms, and every gradient is multiplied in place by

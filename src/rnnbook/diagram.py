@@ -66,112 +66,52 @@ def canvas(width: float, height: float, *, xlim, ylim, ax=None):
     return fig, ax
 
 
-def box(
-    ax,
-    xy,
-    text="",
-    *,
-    w=0.8,
-    h=0.5,
-    color=COLORS["neutral"],
-    fill_alpha=0.18,
-    fontsize=11,
-    rounding=0.12,
-    lw=1.4,
-    dashed=False,
-) -> Node:
-    """A rounded box centred at ``xy`` with half-width ``w`` and half-height ``h``."""
+def box(ax, xy, text="", *, w=0.8, h=0.5, color=COLORS["neutral"],
+        fill_alpha=0.18, fontsize=11, rounding=0.12, lw=1.4,
+        dashed=False) -> Node:
+    """A rounded box centred at ``xy``, half-width ``w``, half-height ``h``."""
     x, y = xy
     patch = FancyBboxPatch(
-        (x - w, y - h),
-        2 * w,
-        2 * h,
+        (x - w, y - h), 2 * w, 2 * h,
         boxstyle=f"round,pad=0,rounding_size={rounding}",
-        facecolor=_alpha(color, fill_alpha),
-        edgecolor=color,
-        lw=lw,
-        linestyle="--" if dashed else "-",
-        zorder=2,
+        facecolor=_alpha(color, fill_alpha), edgecolor=color, lw=lw,
+        linestyle="--" if dashed else "-", zorder=2,
     )
     ax.add_patch(patch)
     if text:
-        ax.text(
-            x, y, text, ha="center", va="center", fontsize=fontsize, zorder=3
-        )
+        ax.text(x, y, text, ha="center", va="center", fontsize=fontsize,
+                zorder=3)
     return Node(x, y, w, h)
 
 
-def circle(
-    ax,
-    xy,
-    text="",
-    *,
-    r=0.3,
-    color=COLORS["neutral"],
-    fill_alpha=0.18,
-    fontsize=11,
-    lw=1.4,
-) -> Node:
-    """A circle (for point-wise operations such as ⊙ and +) centred at ``xy``."""
-    ax.add_patch(
-        Circle(
-            xy,
-            r,
-            facecolor=_alpha(color, fill_alpha),
-            edgecolor=color,
-            lw=lw,
-            zorder=2,
-        )
-    )
+def circle(ax, xy, text="", *, r=0.3, color=COLORS["neutral"],
+           fill_alpha=0.18, fontsize=11, lw=1.4) -> Node:
+    """A circle (for point-wise operations such as ⊙ and +) at ``xy``."""
+    ax.add_patch(Circle(xy, r, facecolor=_alpha(color, fill_alpha),
+                        edgecolor=color, lw=lw, zorder=2))
     if text:
-        ax.text(
-            *xy, text, ha="center", va="center", fontsize=fontsize, zorder=3
-        )
+        ax.text(*xy, text, ha="center", va="center", fontsize=fontsize,
+                zorder=3)
     return Node(xy[0], xy[1], r, r)
 
 
-def arrow(
-    ax,
-    start,
-    end,
-    *,
-    label="",
-    color=COLORS["neutral"],
-    lw=1.3,
-    rad=0.0,
-    label_offset=(0.0, 0.18),
-    fontsize=9,
-    dashed=False,
-    style="-|>",
-):
-    """An arrow from ``start`` to ``end``, optionally curved (``rad``) and labelled."""
-    ax.add_patch(
-        FancyArrowPatch(
-            start,
-            end,
-            arrowstyle=style,
-            mutation_scale=11,
-            color=color,
-            lw=lw,
-            connectionstyle=f"arc3,rad={rad}",
-            linestyle="--" if dashed else "-",
-            shrinkA=0,
-            shrinkB=0,
-            zorder=1,
-        )
-    )
+def arrow(ax, start, end, *, label="", color=COLORS["neutral"], lw=1.3,
+          rad=0.0, label_offset=(0.0, 0.18), fontsize=9, dashed=False,
+          style="-|>"):
+    """An arrow from ``start`` to ``end``, optionally curved and labelled.
+
+    ``rad`` is the curvature, as in matplotlib's ``arc3`` connection style.
+    """
+    ax.add_patch(FancyArrowPatch(
+        start, end, arrowstyle=style, mutation_scale=11, color=color, lw=lw,
+        connectionstyle=f"arc3,rad={rad}", linestyle="--" if dashed else "-",
+        shrinkA=0, shrinkB=0, zorder=1,
+    ))
     if label:
         mx = (start[0] + end[0]) / 2 + label_offset[0]
         my = (start[1] + end[1]) / 2 + label_offset[1]
-        ax.text(
-            mx,
-            my,
-            label,
-            ha="center",
-            va="bottom",
-            fontsize=fontsize,
-            color=color,
-        )
+        ax.text(mx, my, label, ha="center", va="bottom", fontsize=fontsize,
+                color=color)
 
 
 def _alpha(color: str, alpha: float):

@@ -1,4 +1,4 @@
-"""Many small recurrent models trained as one: weights stacked along a member axis.
+"""Many small recurrent models trained as one, stacked on a member axis.
 
 A fair comparison trains every model from several seeds and at several
 learning rates. :class:`StackedRecurrent` holds E independent members (same
@@ -20,9 +20,10 @@ are written one equation per line (2 times less at B = 16; slower at H = 64).
 
 Everything is time-major and member-leading: inputs (E, T, B, D) (or one
 shared (T, B, D)), outputs (E, B, K) for the many-to-one read-out
-``readout="last"`` (ŷ = W_hy h_T + b_y, as :class:`rnnbook.models.SequenceClassifier`)
-and (E, T, B, K) for the many-to-many read-out ``readout="all"`` (ŷ_t = W_hy h_t + b_y
-at every step, as the copy-memory task needs).
+``readout="last"`` (ŷ = W_hy h_T + b_y, as
+:class:`rnnbook.models.SequenceClassifier`) and (E, T, B, K) for the
+many-to-many read-out ``readout="all"`` (ŷ_t = W_hy h_t + b_y at every step,
+as the copy-memory task needs).
 
 The cells are PyTorch's, written one equation per line below; the gate order
 is PyTorch's too (LSTM i, f, g, o; GRU r, z, n), so the stacked weights are the
@@ -52,7 +53,11 @@ def rnn_cell(gi, gh, h, activation):
 
 
 def lstm_cell(gi, gh, state):
-    """The LSTM of torch.nn.LSTM (Hochreiter and Schmidhuber 1997; Gers et al. 2000)."""
+    """The LSTM of torch.nn.LSTM.
+
+    Hochreiter and Schmidhuber (1997), with the forget gate of Gers et al.
+    (2000).
+    """
     h, c = state
     a_i, a_f, a_g, a_o = (gi + gh).chunk(4, dim=-1)
     i = torch.sigmoid(a_i)  # input gate
@@ -65,7 +70,7 @@ def lstm_cell(gi, gh, state):
 
 
 def gru_cell(gi, gh, h):
-    """The GRU of torch.nn.GRU: reset gate applied after the product W_hn h_{t-1}."""
+    """The GRU of torch.nn.GRU: reset gate applied after the product W_hn h."""
     i_r, i_z, i_n = gi.chunk(3, dim=-1)
     h_r, h_z, h_n = gh.chunk(3, dim=-1)
     r = torch.sigmoid(i_r + h_r)  # reset gate
@@ -76,7 +81,10 @@ def gru_cell(gi, gh, h):
 
 # --------------------------------------------------------------------- model
 def _cell_of(rnn: nn.Module) -> str:
-    """'rnn_tanh', 'rnn_relu', 'lstm' or 'gru' for a one-layer, unidirectional layer."""
+    """'rnn_tanh', 'rnn_relu', 'lstm' or 'gru': the cell of ``rnn``.
+
+    ``rnn`` must be a one-layer, unidirectional layer.
+    """
     if not all(
         hasattr(rnn, a) for a in ("weight_hh_l0", "hidden_size", "num_layers")
     ):
@@ -103,7 +111,8 @@ class StackedRecurrent(nn.Module):
 
     Parameters (G = 1, 4, 3 gates for the RNN, LSTM, GRU):
     ``weight_ih`` (E, G·H, D), ``weight_hh`` (E, G·H, H), ``bias_ih`` and
-    ``bias_hh`` (E, 1, G·H), ``head_weight`` (E, K, H), ``head_bias`` (E, 1, K).
+    ``bias_hh`` (E, 1, G·H), ``head_weight`` (E, K, H), ``head_bias``
+    (E, 1, K).
     Build it with :meth:`from_modules`, which copies E ``torch.nn`` models.
     """
 
@@ -130,20 +139,11 @@ class StackedRecurrent(nn.Module):
             )
         if not isinstance(members, int) or members < 1:
             raise ValueError(f"need at least one member, got {members!r}")
-        E, D, H, K, G = (
-            members,
-            input_size,
-            hidden_size,
-            output_size,
-            GATES[cell],
-        )
+        E, D, H, K, G = (members, input_size, hidden_size, output_size,
+                         GATES[cell])
         self.cell, self.readout = cell, readout
-        self.members, self.input_size, self.hidden_size, self.output_size = (
-            E,
-            D,
-            H,
-            K,
-        )
+        self.members, self.input_size = E, D
+        self.hidden_size, self.output_size = H, K
         new = dict(dtype=dtype, device=device)
         self.weight_ih = nn.Parameter(torch.zeros(E, G * H, D, **new))
         self.weight_hh = nn.Parameter(torch.zeros(E, G * H, H, **new))
@@ -156,10 +156,11 @@ class StackedRecurrent(nn.Module):
     def from_modules(
         cls, rnns, heads, *, readout: str = "last"
     ) -> "StackedRecurrent":
-        """Stack E one-layer ``torch.nn`` RNN/LSTM/GRU layers and their ``nn.Linear`` read-outs.
+        """Stack E one-layer ``torch.nn`` RNN/LSTM/GRU layers and read-outs.
 
-        Member e starts from exactly the weights of ``rnns[e]`` and ``heads[e]``
-        (apply any :mod:`rnnbook.init` initialisation before stacking). For
+        The read-outs are ``nn.Linear``. Member e starts from exactly the
+        weights of ``rnns[e]`` and ``heads[e]`` (apply any :mod:`rnnbook.init`
+        initialisation before stacking). For
         :class:`~rnnbook.models.SequenceClassifier` models ``ms``, pass
         ``[m.rnn for m in ms], [m.head for m in ms]``.
         """
@@ -181,8 +182,8 @@ class StackedRecurrent(nn.Module):
             )
         if len(sizes) > 1:
             raise ValueError(
-                f"all members must have the same sizes (D, H, head in, head out), "
-                f"got {sorted(sizes)}"
+                "all members must have the same sizes "
+                f"(D, H, head in, head out), got {sorted(sizes)}"
             )
         D, H, head_in, K = sizes.pop()
         if head_in != H or any(h.bias is None for h in heads):
@@ -197,16 +198,8 @@ class StackedRecurrent(nn.Module):
                 f"all members must share one dtype and device, got {kinds}"
             )
         dtype, device = kinds.pop()
-        model = cls(
-            cells.pop(),
-            D,
-            H,
-            K,
-            len(rnns),
-            readout=readout,
-            dtype=dtype,
-            device=device,
-        )
+        model = cls(cells.pop(), D, H, K, len(rnns), readout=readout,
+                    dtype=dtype, device=device)
         with torch.no_grad():
             model.weight_ih.copy_(torch.stack([r.weight_ih_l0 for r in rnns]))
             model.weight_hh.copy_(torch.stack([r.weight_hh_l0 for r in rnns]))
@@ -223,7 +216,7 @@ class StackedRecurrent(nn.Module):
         return model
 
     def member(self, e: int) -> tuple[nn.Module, nn.Linear]:
-        """Member e as a fresh ``torch.nn`` layer and read-out (copies, not views)."""
+        """Member e as a fresh ``torch.nn`` layer and read-out (copies)."""
         D, H, K = self.input_size, self.hidden_size, self.output_size
         kind = dict(dtype=self.weight_hh.dtype, device=self.weight_hh.device)
         if self.cell.startswith("rnn_"):
@@ -246,7 +239,10 @@ class StackedRecurrent(nn.Module):
         return rnn, head
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """(E, T, B, D) or shared (T, B, D) -> (E, B, K) ("last") or (E, T, B, K) ("all")."""
+        """(E, T, B, D) or shared (T, B, D) -> the read-out's output.
+
+        (E, B, K) with ``readout="last"``, (E, T, B, K) with ``"all"``.
+        """
         E, D, H = self.members, self.input_size, self.hidden_size
         if x.dim() == 3:
             x = x.expand(E, *x.shape)  # the same data for all
@@ -265,20 +261,15 @@ class StackedRecurrent(nn.Module):
         hs = []
         for x_t in x.unbind(1):  # T × (E, B, D)
             gi = torch.baddbmm(self.bias_ih, x_t, W_ih_T)  # (E, B, G·H)
-            gh = torch.baddbmm(
-                self.bias_hh, h, W_hh_T
-            )  # (E, B, G·H): one call, all members
+            # (E, B, G·H): one call, all members
+            gh = torch.baddbmm(self.bias_hh, h, W_hh_T)
             if self.cell == "lstm":
                 h, c = lstm_cell(gi, gh, (h, c))
             elif self.cell == "gru":
                 h = gru_cell(gi, gh, h)
             else:
-                h = rnn_cell(
-                    gi,
-                    gh,
-                    h,
-                    torch.tanh if self.cell == "rnn_tanh" else F.relu,
-                )
+                h = rnn_cell(gi, gh, h,
+                             torch.tanh if self.cell == "rnn_tanh" else F.relu)
             hs.append(h)
         W_hy_T = self.head_weight.transpose(1, 2)  # (E, H, K)
         if self.readout == "last":
@@ -315,20 +306,20 @@ class MemberAdam:
             m.lerp_(p.grad, 1 - b1)
             v.mul_(b2).addcmul_(p.grad, p.grad, value=1 - b2)
             denom = (v.sqrt() / math.sqrt(bias2)).add_(self.eps)
-            step_size = (
-                (self.lr / bias1).to(p).view(-1, *[1] * (p.dim() - 1))
-            )  # (E, 1, 1)
+            # (E, 1, 1)
+            step_size = (self.lr / bias1).to(p).view(-1, *[1] * (p.dim() - 1))
             p.sub_(step_size * m / denom)
 
 
 def clip_per_member_(
     params, max_norm: float | None, eps: float = 1e-6
 ) -> torch.Tensor:
-    """Clip each member's gradient by its own global norm; return the (E,) norms before.
+    """Clip each member's gradient by its own global norm.
 
-    Member e's norm is ‖g_e‖ = sqrt(Σ_k ‖g_{k,e}‖²) over the parameters' slices
-    [e], and its gradients are multiplied by min(1, max_norm / (‖g_e‖ + ε)),
-    as ``torch.nn.utils.clip_grad_norm_`` would do for member e alone.
+    Member e's norm is ‖g_e‖ = sqrt(Σ_k ‖g_{k,e}‖²) over the parameters'
+    slices [e], and its gradients are multiplied by
+    min(1, max_norm / (‖g_e‖ + ε)), as ``torch.nn.utils.clip_grad_norm_``
+    would do for member e alone. Returns the (E,) norms before clipping.
     """
     grads = [p.grad for p in params if p.grad is not None]
     norms = (
@@ -342,7 +333,10 @@ def clip_per_member_(
 
 
 def member_losses(out: torch.Tensor, y: torch.Tensor, task: str):
-    """Per-member mean loss and metric, each (E,): cross-entropy and accuracy, or MSE twice."""
+    """Per-member mean loss and metric, each (E,).
+
+    Cross-entropy and accuracy, or for ``task="regression"`` MSE twice.
+    """
     if task == "regression":
         loss = (out.squeeze(-1) - y).pow(2).flatten(1).mean(1)
         return loss, loss
@@ -354,8 +348,10 @@ def member_losses(out: torch.Tensor, y: torch.Tensor, task: str):
 
 @dataclass
 class MemberHistory(History):
-    """One member's :class:`~rnnbook.train.History`, plus its seed, learning rate
-    and the loss and metric on the shared validation batch."""
+    """One member's :class:`~rnnbook.train.History`, seed and learning rate.
+
+    It also records the loss and metric on the shared validation batch.
+    """
 
     seed: int = 0
     lr: float = 0.0
@@ -364,12 +360,14 @@ class MemberHistory(History):
 
 
 def _draw(make_batch, size, generators, device, dtype):
-    """One batch per member from its own generator, stacked: (E, T, B, D), (E, ...)."""
+    """One batch per member from its own generator, stacked.
+
+    Returns x (E, T, B, D) and y (E, ...).
+    """
     xs, ys = zip(*(make_batch(size, g) for g in generators))
     x, y = torch.stack(xs), torch.stack(ys)
-    return x.to(device, dtype), y.to(
-        device, dtype if y.is_floating_point() else None
-    )
+    return (x.to(device, dtype),
+            y.to(device, dtype if y.is_floating_point() else None))
 
 
 def fit_stacked(
@@ -389,8 +387,9 @@ def fit_stacked(
     desc: str = "stacked",
     progress: bool = True,
 ) -> list[MemberHistory]:
-    """Train the E members of ``model`` together, each as :func:`rnnbook.train.fit` would alone.
+    """Train the E members of ``model`` together.
 
+    Each member trains as :func:`rnnbook.train.fit` would train it alone.
     Member e draws its evaluation batch first and then every training batch
     from its own ``torch.Generator`` seeded with ``seeds[e]``, exactly as
     ``fit(..., seed=seeds[e])`` does; it has its own learning rate ``lr[e]``
@@ -437,13 +436,9 @@ def fit_stacked(
     device, dtype = model.weight_hh.device, model.weight_hh.dtype
     generators = [torch.Generator().manual_seed(s) for s in seeds]
     x_eval, y_eval = _draw(make_batch, eval_size, generators, device, dtype)
-    x_val, y_val = _draw(
-        make_batch,
-        val_size,
-        [torch.Generator().manual_seed(val_seed)],
-        device,
-        dtype,
-    )
+    x_val, y_val = _draw(make_batch, val_size,
+                         [torch.Generator().manual_seed(val_seed)],
+                         device, dtype)
     y_val = y_val.expand(E, *y_val.shape[1:])
     params = list(model.parameters())
     opt = MemberAdam(params, lrs)

@@ -51,16 +51,18 @@ _TINY = 1e-300
 def numerical_gradient(
     f: Callable, x: np.ndarray, eps: float = 1e-6, indices=None
 ) -> np.ndarray:
-    """Centred-difference gradient of the scalar ``f(x)`` with respect to ``x``.
+    """Centred-difference gradient of scalar ``f(x)`` with respect to ``x``.
 
     Parameters
     ----------
     f : callable
         ``f(x)`` returns a scalar.  It is called 2 times per checked entry,
-        with ``x`` perturbed **in place**: ``f`` must read the array it is given
-        (or the same array through a closure), not a copy made earlier.
+        with ``x`` perturbed **in place**: ``f`` must read the array it is
+        given (or the same array through a closure), not a copy made
+        earlier.
     x : ndarray of float
-        Perturbed in place and restored entry by entry (also if ``f`` raises).
+        Perturbed in place and restored entry by entry (also if ``f``
+        raises).
     eps : float
         Step ε.
     indices : array of int, optional
@@ -69,12 +71,11 @@ def numerical_gradient(
     Returns
     -------
     ndarray
-        With ``indices=None`` an array shaped like ``x``; otherwise a 1-D array
-        with the partial derivatives at ``indices``.
+        With ``indices=None`` an array shaped like ``x``; otherwise a 1-D
+        array with the partial derivatives at ``indices``.
     """
-    if not isinstance(x, np.ndarray) or not np.issubdtype(
-        x.dtype, np.floating
-    ):
+    if not (isinstance(x, np.ndarray)
+            and np.issubdtype(x.dtype, np.floating)):
         raise TypeError(
             "x must be a NumPy array of floats, "
             f"got {type(x).__name__} {getattr(x, 'dtype', '')}"
@@ -104,16 +105,18 @@ def numerical_gradient(
 
 
 def rel_err(a, b) -> float:
-    """Normwise relative error of ``a`` against the reference ``b``: ‖a − b‖ / ‖b‖.
+    """Normwise relative error of ``a`` against the reference ``b``.
 
-    Frobenius norms over all entries, in float64; arrays, tensors and numbers
-    are accepted (tensors are detached and moved to the CPU). When ``b`` is all
-    zeros the absolute error ‖a − b‖ is returned. Shapes must match.
+    ‖a − b‖ / ‖b‖, with Frobenius norms over all entries, in float64;
+    arrays, tensors and numbers are accepted (tensors are detached and moved
+    to the CPU). When ``b`` is all zeros the absolute error ‖a − b‖ is
+    returned. Shapes must match.
     """
     a, b = _as_float64(a), _as_float64(b)
     if a.shape != b.shape:
         raise ValueError(
-            f"rel_err: a has shape {a.shape} and b has shape {b.shape}; they must match"
+            f"rel_err: a has shape {a.shape} and b has shape {b.shape}; "
+            "they must match"
         )
     den = np.linalg.norm(b)
     return float(np.linalg.norm(a - b) / (den if den > 0 else 1.0))
@@ -168,12 +171,11 @@ class GradCheckReport:
     problems: list = field(default_factory=list)
 
     def ok(self, tol: float = 1e-6) -> bool:
-        """True when every value is finite and every key's relative error is at most ``tol``."""
+        """True if all values are finite and all relative errors ≤ ``tol``."""
         return (
             not self.problems
-            and all(
-                e <= tol for e in self.rel_errors.values()
-            )  # False for NaN
+            # all(...) is False for NaN
+            and all(e <= tol for e in self.rel_errors.values())
             and self.max_rel_error <= tol
         )
 
@@ -192,7 +194,8 @@ class GradCheckReport:
         if self.worst_key is not None:
             lines.append(
                 f"  worst entry {self.worst_key}{list(self.worst_index)}: "
-                f"analytic {self.worst_analytic:.9g}, numerical {self.worst_numerical:.9g}"
+                f"analytic {self.worst_analytic:.9g}, "
+                f"numerical {self.worst_numerical:.9g}"
             )
         return "\n".join(lines)
 
@@ -212,8 +215,8 @@ def gradcheck(
     f : callable
         ``f(params)`` returns the scalar loss; it must read the arrays of
         ``params``, which are perturbed in place one entry at a time (and
-        restored).  Inputs such as ``x`` or ``h0`` can be checked too: put them
-        in ``params`` and read them from there.
+        restored).  Inputs such as ``x`` or ``h0`` can be checked too: put
+        them in ``params`` and read them from there.
     params : dict of ndarray
         The arrays the loss depends on (float64 recommended).
     analytic : dict of ndarray
@@ -283,7 +286,7 @@ def gradcheck(
 
 
 def _non_finite(key, shape, idx, analytic, numerical):
-    """None if both gradients are finite, else (message, position in ``idx``)."""
+    """None if both gradients are finite, else (message, index in ``idx``)."""
     for name, g in (("analytic", analytic), ("numerical", numerical)):
         bad = ~np.isfinite(g)
         if bad.any():

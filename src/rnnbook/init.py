@@ -1,21 +1,22 @@
 """Initialisations that help recurrent networks carry information far.
 
-Each function acts in place on a ``torch.nn.RNN``, ``LSTM`` or ``GRU`` (or the
-:mod:`rnnbook.torch` modules, which use the same parameter names
-``weight_ih_l{k}{suffix}``, ``weight_hh_l{k}{suffix}``, ``bias_ih_l{k}{suffix}``,
-``bias_hh_l{k}{suffix}``), on every layer and direction, and returns the
-module. The gates are stacked in PyTorch's order: LSTM (i, f, g, o), GRU
-(r, z, n), so gate number k of a layer with hidden size H is the slice
-[k·H, (k+1)·H) of its biases.
+Each function acts in place on a ``torch.nn.RNN``, ``LSTM`` or ``GRU`` (or
+the :mod:`rnnbook.torch` modules, which use the same parameter names
+``weight_ih_l{k}{suffix}``, ``weight_hh_l{k}{suffix}``,
+``bias_ih_l{k}{suffix}``, ``bias_hh_l{k}{suffix}``), on every layer and
+direction, and returns the module. The gates are stacked in PyTorch's
+order: LSTM (i, f, g, o), GRU (r, z, n), so gate number k of a layer with
+hidden size H is the slice [k·H, (k+1)·H) of its biases.
 
 A gate's bias enters the equations only through the sum b_ih + b_hh, so
 "the bias" below is that sum: the functions write the value into ``bias_ih``
 and set the same slice of ``bias_hh`` to 0.
 
 - :func:`identity_init_`: the IRNN of Le, Jaitly and Hinton (2015).
-- :func:`forget_bias_`: a constant LSTM forget-gate bias (Gers, Schmidhuber and
-  Cummins 2000; Jozefowicz, Zaremba and Sutskever 2015 recommend 1).
-- :func:`chrono_init_`: the chrono initialisation of Tallec and Ollivier (2018).
+- :func:`forget_bias_`: a constant LSTM forget-gate bias (Gers, Schmidhuber
+  and Cummins 2000; Jozefowicz, Zaremba and Sutskever 2015 recommend 1).
+- :func:`chrono_init_`: the chrono initialisation of Tallec and Ollivier
+  (2018).
 - :func:`update_bias_` and :func:`chrono_update_bias_`: the GRU analogues.
 """
 
@@ -31,7 +32,8 @@ _ARTICLE = {"RNN": "an RNN", "GRU": "a GRU", "LSTM": "an LSTM"}
 def _layers(rnn: nn.Module, kind: str):
     """Yield (W_ih, W_hh, b_ih, b_hh) for every layer and direction of ``rnn``.
 
-    ``kind`` is "RNN", "LSTM" or "GRU"; the gate count of ``weight_hh_l0`` must match.
+    ``kind`` is "RNN", "LSTM" or "GRU"; the gate count of ``weight_hh_l0``
+    must match.
     """
     params = dict(rnn.named_parameters())
     if "weight_hh_l0" not in params:
@@ -43,27 +45,28 @@ def _layers(rnn: nn.Module, kind: str):
     found = _GATES.get(params["weight_hh_l0"].shape[0] // H)
     if found != kind:
         raise TypeError(
-            f"expected {_ARTICLE[kind]} layer, got {found} ({type(rnn).__name__})"
+            f"expected {_ARTICLE[kind]} layer, "
+            f"got {found} ({type(rnn).__name__})"
         )
     if "bias_ih_l0" not in params:
         raise ValueError(
-            "the layer has no biases (bias=False); these initialisations set them"
+            "the layer has no biases (bias=False); "
+            "these initialisations set them"
         )
     for name, w_hh in params.items():
         if name.startswith("weight_hh_l"):
             suffix = name[len("weight_hh_") :]  # e.g. "l0" or "l1_reverse"
-            yield (
-                params[f"weight_ih_{suffix}"],
-                w_hh,
-                params[f"bias_ih_{suffix}"],
-                params[f"bias_hh_{suffix}"],
-            )
+            yield (params[f"weight_ih_{suffix}"], w_hh,
+                   params[f"bias_ih_{suffix}"], params[f"bias_hh_{suffix}"])
 
 
 def _set_bias(
     b_ih: torch.Tensor, b_hh: torch.Tensor, block: slice, value
 ) -> None:
-    """Make the effective bias (b_ih + b_hh)[block] equal ``value``: b_ih = value, b_hh = 0."""
+    """Make the effective bias (b_ih + b_hh)[block] equal ``value``.
+
+    b_ih[block] = value and b_hh[block] = 0.
+    """
     b_ih[block] = value
     b_hh[block] = 0.0
 
@@ -71,7 +74,10 @@ def _set_bias(
 def _constant_gate_bias_(
     rnn: nn.Module, kind: str, gate: int, value: float
 ) -> nn.Module:
-    """Set the effective bias of gate number ``gate`` to ``value`` in every layer and direction."""
+    """Set the effective bias of gate number ``gate`` to ``value``.
+
+    In every layer and direction.
+    """
     for _, w_hh, b_ih, b_hh in _layers(rnn, kind):
         H = w_hh.shape[1]
         _set_bias(b_ih, b_hh, slice(gate * H, (gate + 1) * H), float(value))
@@ -97,11 +103,12 @@ def identity_init_(
     input_std: float = 0.001,
     generator: torch.Generator | None = None,
 ) -> nn.Module:
-    """The IRNN of Le, Jaitly and Hinton (2015): a ReLU RNN started at the identity.
+    """The IRNN of Le, Jaitly and Hinton (2015): a ReLU RNN with W_hh = I.
 
     .. math::
         h_t = \\mathrm{ReLU}(W_{ih} x_t + b_{ih} + W_{hh} h_{t-1} + b_{hh}),
-        \\quad W_{hh} = I,\\ b_{ih} = b_{hh} = 0,\\ W_{ih} \\sim \\mathcal N(0, \\sigma^2).
+        \\quad W_{hh} = I,\\ b_{ih} = b_{hh} = 0,
+        \\ W_{ih} \\sim \\mathcal N(0, \\sigma^2).
 
     With W_hh = I and zero biases, a state h ≥ 0 is copied unchanged while the
     input is 0, and the Jacobian ∂h_t/∂h_{t-1} is the identity on the active
@@ -115,7 +122,8 @@ def identity_init_(
     list(_layers(rnn, "RNN"))  # type checks before any change
     if getattr(rnn, "nonlinearity", None) != "relu":
         raise ValueError(
-            "the IRNN is a ReLU network: build the RNN with nonlinearity='relu'"
+            "the IRNN is a ReLU network: "
+            "build the RNN with nonlinearity='relu'"
         )
     for w_ih, w_hh, b_ih, b_hh in _layers(rnn, "RNN"):
         w_ih.normal_(0.0, input_std, generator=generator)
@@ -155,7 +163,8 @@ def chrono_init_(
     characteristic time 1/(1 - σ(b_f)) = 1 + e^{b_f}, so the units' time
     scales are spread uniformly over [2, T_max], up to the longest
     dependency ``T_max`` one expects. Tying b_i = -b_f makes a slowly
-    forgetting unit also write slowly. The g and o biases are left as they are.
+    forgetting unit also write slowly. The g and o biases are left as they
+    are.
     """
     for _, w_hh, b_ih, b_hh in _layers(lstm, "LSTM"):
         H = w_hh.shape[1]
@@ -167,7 +176,7 @@ def chrono_init_(
 
 @torch.no_grad()
 def update_bias_(gru: nn.Module, b_z: float) -> nn.Module:
-    """Set the GRU update-gate bias to ``b_z``: the GRU's analogue of the forget bias.
+    """Set the GRU update-gate bias to ``b_z``, the analogue of a forget bias.
 
     .. math::
         z_t = \\sigma(W_{iz} x_t + W_{hz} h_{t-1} + b_z),\\qquad
@@ -198,10 +207,6 @@ def chrono_update_bias_(
     """
     for _, w_hh, b_ih, b_hh in _layers(gru, "GRU"):
         H = w_hh.shape[1]
-        _set_bias(
-            b_ih,
-            b_hh,
-            slice(H, 2 * H),
-            _log_uniform(H, T_max, generator, b_ih),
-        )
+        _set_bias(b_ih, b_hh, slice(H, 2 * H),
+                  _log_uniform(H, T_max, generator, b_ih))
     return gru

@@ -39,8 +39,11 @@ def recurrent_layer(
     impl: str = "torch",
     **kwargs,
 ) -> nn.Module:
-    """An ``RNN``, ``LSTM`` or ``GRU`` layer from ``torch.nn`` (``impl="torch"``) or
-    :mod:`rnnbook.torch` (``impl="rnnbook"``): ``LAYERS[impl][cell](input_size, hidden_size, **kwargs)``.
+    """An ``RNN``, ``LSTM`` or ``GRU`` layer from ``torch.nn`` or rnnbook.
+
+    ``impl="torch"`` takes it from ``torch.nn``, ``impl="rnnbook"`` from
+    :mod:`rnnbook.torch`; the layer is
+    ``LAYERS[impl][cell](input_size, hidden_size, **kwargs)``.
     """
     if impl not in LAYERS:
         raise ValueError(f"impl must be 'torch' or 'rnnbook', got {impl!r}")
@@ -50,12 +53,13 @@ def recurrent_layer(
 
 
 class SequenceClassifier(nn.Module):
-    """Many-to-one: a recurrent layer, then a linear map of the last hidden state.
+    """Many-to-one: a recurrent layer, then a linear map of the last state.
 
-    Input ``x`` is time-major (T, B, D), or (B, T, D) with ``batch_first=True``
-    (passed on to the recurrent layer); the output is (B, output_size). For a
-    bidirectional layer the read-out sees both directions' final states,
-    [h_T (forward) ; h_1 (backward)], not ``output[-1]``.
+    Input ``x`` is time-major (T, B, D), or (B, T, D) with
+    ``batch_first=True`` (passed on to the recurrent layer); the output is
+    (B, output_size). For a bidirectional layer the read-out sees both
+    directions' final states, [h_T (forward) ; h_1 (backward)], not
+    ``output[-1]``.
     """
 
     def __init__(
@@ -80,11 +84,8 @@ class SequenceClassifier(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if x.dim() != 3:
-            layout = (
-                "(B, T, D) (batch_first=True)"
-                if self.batch_first
-                else "(T, B, D)"
-            )
+            layout = ("(B, T, D) (batch_first=True)" if self.batch_first
+                      else "(T, B, D)")
             raise ValueError(
                 f"x must be {layout}, a 3-D tensor; got shape {tuple(x.shape)}"
             )

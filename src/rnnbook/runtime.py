@@ -1,4 +1,4 @@
-"""Run-time settings shared by every chapter: the budget, the device and the seed.
+"""Run-time settings shared by every chapter: the budget, device and seed.
 
 The book runs in one of two *budgets*, chosen in one place, the environment
 variable ``RNNBOOK_BUDGET``:
@@ -22,8 +22,9 @@ that every claim of the book holds for other seeds and other CPU kernels:
     ``s + RNNBOOK_SEED`` and returns that effective seed as ``info["seed"]``;
     chapters derive every other seed from it.
 ``RNNBOOK_ONEDNN`` (``1`` by default, ``0`` to turn it off)
-    ``0`` sets ``torch.backends.mkldnn.enabled = False``, so PyTorch falls back
-    from its oneDNN kernels to its own on the CPU, which round differently.
+    ``0`` sets ``torch.backends.mkldnn.enabled = False``, so PyTorch falls
+    back from its oneDNN kernels to its own on the CPU, which round
+    differently.
 
 :func:`claim` is the assert for a *training outcome*: it checks a number
 against the bounds the prose states and, when ``RNNBOOK_CLAIMS`` names a
@@ -51,8 +52,8 @@ _CLAIMS_ENV = "RNNBOOK_CLAIMS"
 def budget() -> str:
     """Return the current budget, ``"quick"`` or ``"full"``.
 
-    Read from ``$RNNBOOK_BUDGET``; unset means ``"full"``, so that a reader who
-    opens a chapter in Jupyter reproduces the published numbers.
+    Read from ``$RNNBOOK_BUDGET``; unset means ``"full"``, so that a reader
+    who opens a chapter in Jupyter reproduces the published numbers.
     """
     value = os.environ.get(_ENV, "full").strip().lower() or "full"
     if value not in BUDGETS:
@@ -74,8 +75,8 @@ def pick(*, quick, full):
 def seed_offset() -> int:
     """Return ``$RNNBOOK_SEED`` as an integer (0 when unset).
 
-    :func:`setup` adds it to the chapter's seed; the sweep sets it to run every
-    chapter with other random numbers.
+    :func:`setup` adds it to the chapter's seed; the sweep sets it to run
+    every chapter with other random numbers.
     """
     raw = os.environ.get(_SEED_ENV, "").strip()
     if not raw:
@@ -85,7 +86,8 @@ def seed_offset() -> int:
     except ValueError:
         raise ValueError(
             f"{_SEED_ENV} must be a non-negative integer, got {raw!r}. "
-            f"Unset it (seed offset 0) or run e.g. `{_SEED_ENV}=1 make robust`."
+            "Unset it (seed offset 0) or run e.g. "
+            f"`{_SEED_ENV}=1 make robust`."
         ) from None
     if value < 0:
         raise ValueError(
@@ -97,7 +99,8 @@ def seed_offset() -> int:
 def onednn_enabled() -> bool:
     """Return whether ``$RNNBOOK_ONEDNN`` allows PyTorch's oneDNN CPU kernels.
 
-    Unset, ``1``, ``true`` or ``on`` mean yes; ``0``, ``false`` or ``off`` mean no.
+    Unset, ``1``, ``true`` or ``on`` mean yes; ``0``, ``false`` or ``off``
+    mean no.
     """
     raw = os.environ.get(_ONEDNN_ENV, "1").strip().lower() or "1"
     if raw in ("1", "true", "on", "yes"):
@@ -108,7 +111,7 @@ def onednn_enabled() -> bool:
 
 
 def device(prefer_cuda: bool = True):
-    """Return ``torch.device("cuda")`` when a GPU is available, else the CPU."""
+    """Return ``torch.device("cuda")`` if a GPU is available, else the CPU."""
     import torch
 
     if prefer_cuda and torch.cuda.is_available():
@@ -119,8 +122,8 @@ def device(prefer_cuda: bool = True):
 def seed_everything(seed: int = 0) -> None:
     """Seed Python's, NumPy's and PyTorch's generators (CPU and CUDA).
 
-    Also asks PyTorch for deterministic algorithms where it has them, so that a
-    chapter run twice on one machine prints the same numbers.
+    Also asks PyTorch for deterministic algorithms where it has them, so
+    that a chapter run twice on one machine prints the same numbers.
     """
     random.seed(seed)
     np.random.seed(seed)
@@ -138,7 +141,7 @@ def seed_everything(seed: int = 0) -> None:
 def setup(
     seed: int = 0, *, data: str | None = None, threads: int | None = 1
 ) -> dict:
-    """Seed everything, apply the figure style and print what the chapter runs on.
+    """Seed everything, apply the figure style, print what the chapter runs on.
 
     Parameters
     ----------
@@ -147,17 +150,18 @@ def setup(
         every generator is seeded from it, and the chapter derives its other
         seeds from ``info["seed"]``.
     data:
-        A short description of the data the chapter uses, printed with the rest.
+        A short description of the data the chapter uses, printed with the
+        rest.
     threads:
         Number of CPU threads PyTorch may use (``None`` leaves its default).
-        The book's models are small: a step is many small matrix products, for
-        which splitting the work across threads costs more than it gains, and
-        on a busy machine it can be many times slower. One thread is the
-        default for that reason.
+        The book's models are small: a step is many small matrix products,
+        for which splitting the work across threads costs more than it
+        gains, and on a busy machine it can be many times slower. One thread
+        is the default for that reason.
 
     It also makes NumPy scalars print as plain numbers (``0.5`` rather than
-    NumPy 2's ``np.float64(0.5)``), so that values passed to myst-nb's ``glue``
-    can be formatted in the text.
+    NumPy 2's ``np.float64(0.5)``), so that values passed to myst-nb's
+    ``glue`` can be formatted in the text.
 
     ``$RNNBOOK_ONEDNN=0`` turns PyTorch's oneDNN CPU kernels off for the
     whole chapter (see the module docstring).
@@ -179,14 +183,16 @@ def setup(
     np.set_printoptions(legacy="1.25")
     if threads is not None:
         torch.set_num_threads(threads)
-    # Deterministic cuBLAS needs this before the first CUDA call; harmless on the CPU.
+    # Deterministic cuBLAS needs this before the first CUDA call; harmless on
+    # the CPU.
     os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
     dev = device()
     info = {"budget": budget(), "device": dev, "seed": seed, "onednn": onednn}
     line = (
-        f"budget={info['budget']}  device={dev}  seed={seed}  onednn={'on' if onednn else 'off'}  "
-        f"threads={torch.get_num_threads()}  torch={torch.__version__}  numpy={np.__version__}  "
-        f"python={platform.python_version()}"
+        f"budget={info['budget']}  device={dev}  seed={seed}  "
+        f"onednn={'on' if onednn else 'off'}  "
+        f"threads={torch.get_num_threads()}  torch={torch.__version__}  "
+        f"numpy={np.__version__}  python={platform.python_version()}"
     )
     if data:
         line += f"\ndata: {data}"
@@ -204,8 +210,8 @@ def claim(name: str, value, *, above=None, below=None) -> float:
     values, not their mean, when the prose says "every seed").
 
     When ``$RNNBOOK_CLAIMS`` names a file, one JSON line with the name, the
-    value(s), the bounds, the seed offset, the budget and the oneDNN setting is
-    appended to it, whether or not the claim holds.
+    value(s), the bounds, the seed offset, the budget and the oneDNN setting
+    is appended to it, whether or not the claim holds.
 
     Returns the smallest margin: how far the value(s) are inside the nearest
     bound (negative if outside). Raises ``AssertionError`` naming the claim,

@@ -9,11 +9,11 @@ baseline that a trained model must beat by a margin.
 ``delayed_recall``
     A classification version of the "remember a marker" experiments of
     Bengio, Simard and Frasconi (1994) and Hochreiter and Schmidhuber (1997):
-    the first step shows one of ``n_symbols`` symbols, ``delay`` steps of noise
-    follow, and the label at the last step is the first symbol. A model that
-    cannot carry information over ``delay`` steps is at chance: accuracy
-    1/n_symbols and cross-entropy ln(n_symbols) (:func:`recall_chance_accuracy`,
-    :func:`recall_chance_loss`).
+    the first step shows one of ``n_symbols`` symbols, ``delay`` steps of
+    noise follow, and the label at the last step is the first symbol. A model
+    that cannot carry information over ``delay`` steps is at chance: accuracy
+    1/n_symbols and cross-entropy ln(n_symbols)
+    (:func:`recall_chance_accuracy`, :func:`recall_chance_loss`).
 ``adding_problem``
     A stream of random numbers in [0, 1], two of them marked (one in each half
     of the sequence); the target is the sum of the two marked numbers. This is
@@ -45,10 +45,10 @@ import torch
 ADDING_BASELINE_MSE = 1.0 / 6.0
 
 #: MSE of the best prediction that uses only one of the two marked numbers.
-#: Knowing U_2 alone, the best prediction is E[y | U_2] = U_2 + 1/2; its error
-#: is U_1 - 1/2, so the MSE is E[(U_1 - 1/2)^2] = Var(U_1) = 1/12. A model below
-#: 1/6 but not well below 1/12 may have learned only the second (the nearer)
-#: number.
+#: Knowing U_2 alone, the best prediction is E[y | U_2] = U_2 + 1/2; its
+#: error is U_1 - 1/2, so the MSE is E[(U_1 - 1/2)^2] = Var(U_1) = 1/12. A
+#: model below 1/6 but not well below 1/12 may have learned only the second
+#: (the nearer) number.
 ADDING_ONE_NUMBER_MSE = 1.0 / 12.0
 
 
@@ -115,7 +115,7 @@ def adding_problem(
 
 
 def recall_chance_accuracy(n_symbols: int) -> float:
-    """Accuracy of a model that ignores the input on :func:`delayed_recall`: 1/K.
+    """Accuracy of an input-ignoring model on :func:`delayed_recall`: 1/K.
 
     The label is uniform over K = ``n_symbols`` symbols and independent of
     everything after step 0, so any guess that does not use step 0 is right
@@ -125,7 +125,7 @@ def recall_chance_accuracy(n_symbols: int) -> float:
 
 
 def recall_chance_loss(n_symbols: int) -> float:
-    """Cross-entropy of the best input-ignoring model on :func:`delayed_recall`: ln K.
+    """Best cross-entropy without the input on :func:`delayed_recall`: ln K.
 
     Without the symbol, the prediction q minimising E[-ln q_y] for a uniform
     label y is q = uniform (Gibbs' inequality), whose loss is -ln(1/K) = ln K.
@@ -143,8 +143,8 @@ def copy_memory(
 ):
     """The copy-memory task of Arjovsky, Shah and Bengio (2016).
 
-    With K = ``n_symbols``, L = ``length`` and d = ``delay``, every sequence has
-    T = d + 2L steps (the paper's T + 20 with L = 10 and its T = d):
+    With K = ``n_symbols``, L = ``length`` and d = ``delay``, every sequence
+    has T = d + 2L steps (the paper's T + 20 with L = 10 and its T = d):
 
     ==================  =================================  ==================
     steps               input                              target

@@ -24,7 +24,7 @@ from .clip import clip_grad_norm_
 
 @dataclass
 class History:
-    """What :func:`fit` recorded: steps, training losses and evaluation metric."""
+    """What :func:`fit` recorded: steps, training losses, evaluation metric."""
 
     steps: list[int] = field(default_factory=list)
     loss: list[float] = field(default_factory=list)
@@ -97,39 +97,14 @@ def fit(
     cuda = [device.index or 0] if device.type == "cuda" else []
     with torch.random.fork_rng(devices=cuda):
         torch.manual_seed(seed)  # dropout masks come from the global generator
-        return _fit(
-            model,
-            make_batch,
-            steps=steps,
-            batch_size=batch_size,
-            lr=lr,
-            clip=clip,
-            task=task,
-            eval_size=eval_size,
-            eval_every=eval_every,
-            seed=seed,
-            device=device,
-            desc=desc,
-            progress=progress,
-        )
+        return _fit(model, make_batch, steps=steps, batch_size=batch_size,
+                    lr=lr, clip=clip, task=task, eval_size=eval_size,
+                    eval_every=eval_every, seed=seed, device=device,
+                    desc=desc, progress=progress)
 
 
-def _fit(
-    model,
-    make_batch,
-    *,
-    steps,
-    batch_size,
-    lr,
-    clip,
-    task,
-    eval_size,
-    eval_every,
-    seed,
-    device,
-    desc,
-    progress,
-) -> History:
+def _fit(model, make_batch, *, steps, batch_size, lr, clip, task, eval_size,
+         eval_every, seed, device, desc, progress) -> History:
     gen = torch.Generator().manual_seed(seed)
     x_eval, y_eval = (t.to(device) for t in make_batch(eval_size, gen))
     model.to(device)
@@ -148,9 +123,8 @@ def _fit(
             )
             loss = loss_fn(out, y_eval).item()
         model.train()
-        return loss, (
-            accuracy(out, y_eval) if task == "classification" else loss
-        )
+        metric = accuracy(out, y_eval) if task == "classification" else loss
+        return loss, metric
 
     hist = History()
     model.train()
@@ -183,11 +157,8 @@ def _fit(
 
 
 def _grad_norm(model: nn.Module) -> float:
-    norms = [
-        p.grad.detach().norm()
-        for p in model.parameters()
-        if p.grad is not None
-    ]
+    norms = [p.grad.detach().norm() for p in model.parameters()
+             if p.grad is not None]
     return (
         torch.linalg.vector_norm(torch.stack(norms)).item() if norms else 0.0
     )

@@ -1,1 +1,5 @@
-"""Drawings of the book: one module per chapter, each figure that is a diagram rather than a plot of results."""
+"""Drawings of the book: one module per chapter.
+
+Each chapter's module draws the figures that are diagrams rather than plots
+of results.
+"""

@@ -1,4 +1,6 @@
-"""What every grader in :mod:`rnnbook.graders` says: how a value looks, and the verdict.
+"""What every grader says: how a value looks, and the verdict.
+
+The graders are those of :mod:`rnnbook.graders`.
 
 A grader must answer every answer with a verdict, never with a traceback:
 :func:`graded` turns anything that escapes a grader's own checks (an object
@@ -35,8 +37,9 @@ def describe(a) -> str:
 
 
 def to_numpy(a):
-    """A tensor as a NumPy array; anything else, or a tensor NumPy cannot hold, unchanged.
+    """A tensor as a NumPy array.
 
+    Anything else, or a tensor NumPy cannot hold, is returned unchanged:
     bfloat16 tensors and tensors on the meta device stay tensors, so that the
     grader reports their dtype or device instead of crashing on them.
     """
@@ -53,12 +56,15 @@ def to_numpy(a):
 
 
 def is_real(a) -> bool:
-    """True for an array of real numbers (float, int, bool), which comparisons can handle."""
+    """True for an array of real numbers (float, int, bool).
+
+    Those are the arrays that the comparisons can handle.
+    """
     return isinstance(a, np.ndarray) and a.dtype.kind in "fiub"
 
 
 def graded(check):
-    """Decorator: the grader ``check`` prints a verdict and returns False instead of raising.
+    """Decorator: ``check`` prints a verdict and returns False, never raises.
 
     The graders catch the reader's own exceptions case by case; this catches
     what a strange return value (an object array, an exotic dtype) breaks in
@@ -71,25 +77,25 @@ def graded(check):
             return check(*args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - a verdict, never a traceback
             print(
-                f"not yet: your answer could not be checked ({type(exc).__name__}: {exc})."
+                "not yet: your answer could not be checked "
+                f"({type(exc).__name__}: {exc})."
             )
             print(
-                "  - return what the exercise asks for: arrays or tensors of real numbers "
-                "with the shapes and dtype it names (not lists, object or string arrays)."
+                "  - return what the exercise asks for: arrays or tensors of "
+                "real numbers with the shapes and dtype it names (not lists, "
+                "object or string arrays)."
             )
             return False
 
     return grader
 
 
-def verdict(
-    problems: list[str],
-    n_cases: int,
-    what: str,
-    *,
-    reference: str = "the reference",
-) -> bool:
-    """Print "correct" or "not yet" with the first three problems; return True if none."""
+def verdict(problems: list[str], n_cases: int, what: str, *,
+            reference: str = "the reference") -> bool:
+    """Print "correct", or "not yet" and the first three problems.
+
+    Returns True if there are no problems.
+    """
     if problems:
         print(f"not yet: {len(problems)} of {n_cases} cases wrong for {what}.")
         for p in problems[:3]:
