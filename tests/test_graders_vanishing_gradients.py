@@ -1,4 +1,4 @@
-"""The graders of book/vanishing_gradients accept correct answers and reject wrong ones."""
+"""The graders of book/vanishing_gradients: right answers pass, wrong fail."""
 
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ NOTEBOOK = (
 
 
 def sweep(hs, W_hh, dh_T, *, transpose=True, at_previous=False, fprime=True):
-    """The backward sweep; the keyword arguments switch in the classic slips."""
+    """The backward sweep; the keyword arguments switch in the classic slips.
+    """
     T = hs.shape[0] - 1
     dh = np.empty_like(hs)
     dh[T] = dh_T
@@ -37,7 +38,10 @@ def sweep(hs, W_hh, dh_T, *, transpose=True, at_previous=False, fprime=True):
 
 
 def sweep_batched_rows(hs, W_hh, dh_T):
-    """Row-vector style, as BPTT code is often written: dh_{t-1} = (δ_t) @ W_hh."""
+    """Row-vector style, as BPTT code is often written.
+
+    dh_{t-1} = (δ_t) @ W_hh.
+    """
     out = [dh_T]
     for t in range(hs.shape[0] - 1, 0, -1):
         out.append(((1 - hs[t] ** 2) * out[-1]) @ W_hh)
@@ -45,7 +49,8 @@ def sweep_batched_rows(hs, W_hh, dh_T):
 
 
 def sweep_torch(hs, W_hh, dh_T):
-    """Through autograd, returning a torch tensor (the grader accepts tensors)."""
+    """Through autograd, returning a torch tensor (the grader accepts tensors).
+    """
     hs_t = torch.from_numpy(hs)
     W = torch.from_numpy(W_hh)
     out = [torch.from_numpy(dh_T)]
@@ -101,7 +106,7 @@ def test_gradient_grader_rejects_without_raising(capsys):
     assert "float64" in capsys.readouterr().out
 
 
-# ------------------------------------------------------ clipping by global norm
+# ----------------------------------------------------- clipping by global norm
 
 
 def clip_ok(grads, max_norm):
@@ -110,7 +115,10 @@ def clip_ok(grads, max_norm):
 
 
 def clip_ok_eps(grads, max_norm):
-    """As torch.nn.utils.clip_grad_norm_ and rnnbook.clip write it (eps = 1e-6)."""
+    """As torch.nn.utils.clip_grad_norm_ and rnnbook.clip write it.
+
+    With eps = 1e-6.
+    """
     total = np.sqrt(sum((g**2).sum() for g in grads))
     factor = min(1.0, max_norm / (total + 1e-6))
     return [g * factor for g in grads]
@@ -183,11 +191,15 @@ def test_clip_grader_rejects_without_raising(capsys):
     assert "ZeroDivisionError" in capsys.readouterr().out
 
 
-# ------------------------------------------------------ the chapter's solutions
+# ----------------------------------------------------- the chapter's solutions
 
 
 def _solution_cells(label: str) -> list[str]:
-    """The code cells between ``{solution-start} label`` and the next ``{solution-end}``."""
+    """The code cells of a solution.
+
+    Those between ``{solution-start} label`` and the next
+    ``{solution-end}``.
+    """
     cells = json.loads(NOTEBOOK.read_text())["cells"]
     start = [
         i
@@ -218,13 +230,11 @@ def _solution_cells(label: str) -> list[str]:
     ],
 )
 def test_chapter_solutions_pass_their_graders(label, name, check):
-    """The solution's first code cell defines the function and asserts that the grader passes it."""
-    namespace = {
-        "S": 0,
-        "np": np,
-        check.__name__: check,
-    }  # S: the chapter's effective seed
-    exec(
-        _solution_cells(label)[0], namespace
-    )  # noqa: S102 - our own chapter's code
+    """The solution's first code cell defines the function.
+
+    It asserts that the grader passes it.
+    """
+    # S: the chapter's effective seed
+    namespace = {"S": 0, "np": np, check.__name__: check}
+    exec(_solution_cells(label)[0], namespace)  # noqa: S102 - our code
     assert check(namespace[name]) is True

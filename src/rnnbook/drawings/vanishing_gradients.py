@@ -1,4 +1,6 @@
-"""Diagrams of the chapter "Vanishing and exploding gradients" (``book/vanishing_gradients``).
+"""Diagrams of the chapter "Vanishing and exploding gradients".
+
+The chapter is ``book/vanishing_gradients``.
 
 ``draw_jacobian_chain()``
     The chain h_t -> h_{t+1} -> ... -> h_T -> L: forward through W_hh and phi,
@@ -8,7 +10,9 @@
 ``draw_clipping_2d(ax=None, M=1.0)``
     Clipping a two-component gradient to the threshold M: by value projects it
     onto the box [-M, M]^2 (the direction turns), by global norm onto the disc
-    of radius M (the direction is kept).
+    of radius M (the direction is kept). It sits next to training curves of
+    the RNN, so it draws in the RNN's colour and tells the clipping modes
+    apart by line style, as the curves do (:data:`CLIP_LINESTYLES`).
 
 Each returns the Matplotlib figure; they use :mod:`rnnbook.diagram` and the
 colours of :mod:`rnnbook.style`. The symbols are those of ``book/notation.md``.
@@ -20,9 +24,16 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ..diagram import arrow, box, canvas
-from ..style import COLORS
+from ..style import COLORS, VARIANT_LINESTYLES, model_color
 
-__all__ = ["draw_jacobian_chain", "draw_clipping_2d"]
+__all__ = ["draw_jacobian_chain", "draw_clipping_2d", "CLIP_LINESTYLES"]
+
+#: One line style per clipping mode, for the diagram and the curves beside it.
+CLIP_LINESTYLES = {
+    "by norm": VARIANT_LINESTYLES[0],
+    "by value": VARIANT_LINESTYLES[1],
+    "none": VARIANT_LINESTYLES[2],
+}
 
 
 def draw_jacobian_chain():
@@ -82,47 +93,56 @@ def draw_jacobian_chain():
         10.25,
         0.35,
         r"$\partial h_T/\partial h_t = J_T\,J_{T-1}\cdots J_{t+1}$,   "
-        r"$J_s = \partial h_s/\partial h_{s-1} = \mathrm{diag}(\phi'(z_s))\,W_{hh}$",
+        r"$J_s = \partial h_s/\partial h_{s-1}"
+        r" = \mathrm{diag}(\phi'(z_s))\,W_{hh}$",
         ha="center",
         va="center",
         fontsize=11,
     )
     ax.set_title(
-        "Forward: the state is carried by $W_{hh}$.  Backward: the gradient is "
-        "multiplied by one Jacobian per step"
+        "Forward: the state is carried by $W_{hh}$.  Backward: the gradient "
+        "is multiplied by one Jacobian per step"
     )
     return fig
 
 
 def draw_clipping_2d(ax=None, M: float = 1.0):
-    """Two gradients clipped to ``M`` by value (box) and by global norm (disc)."""
+    """Two gradients clipped to ``M`` by value (box) and by global norm (disc).
+
+    The raw gradients are grey; the box, the disc and the clipped gradients
+    are in the RNN's colour, with the line styles of
+    :data:`CLIP_LINESTYLES` (by norm solid, by value dashed).
+    """
     if ax is None:
         fig, ax = plt.subplots(figsize=(4, 3.6))
     fig = ax.figure
+    color = model_color("RNN")
+    ls_value, ls_norm = CLIP_LINESTYLES["by value"], CLIP_LINESTYLES["by norm"]
     ax.add_patch(
         plt.Rectangle(
-            (-M, -M), 2 * M, 2 * M, fill=False, ec=COLORS["cell"], lw=1.2
+            (-M, -M), 2 * M, 2 * M, fill=False, ec=color, lw=1.0, ls=ls_value
         )
     )
-    ax.add_patch(plt.Circle((0, 0), M, fill=False, ec=COLORS["gate"], lw=1.2))
+    ax.add_patch(
+        plt.Circle((0, 0), M, fill=False, ec=color, lw=1.0, ls=ls_norm)
+    )
     for v in (np.array([3.0, 0.6]), np.array([1.8, 2.4])):
-        by_value, by_norm = np.clip(v, -M, M), v * min(
-            1, M / np.linalg.norm(v)
-        )
-        for end, color, lw in (
-            (v, COLORS["neutral"], 1.2),
-            (by_value, COLORS["cell"], 1.6),
-            (by_norm, COLORS["gate"], 1.6),
+        by_value = np.clip(v, -M, M)
+        by_norm = v * min(1, M / np.linalg.norm(v))
+        for end, c, ls in (
+            (v, COLORS["neutral"], "-"),
+            (by_value, color, ls_value),
+            (by_norm, color, ls_norm),
         ):
             ax.annotate(
                 "",
                 end,
                 (0, 0),
-                arrowprops=dict(arrowstyle="-|>", color=color, lw=lw),
+                arrowprops=dict(arrowstyle="-|>", color=c, lw=1.6, ls=ls),
             )
     ax.plot([], [], color=COLORS["neutral"], label="gradient")
-    ax.plot([], [], color=COLORS["cell"], label="by value (box)")
-    ax.plot([], [], color=COLORS["gate"], label="by norm (disc)")
+    ax.plot([], [], color=color, ls=ls_value, label="by value (box)")
+    ax.plot([], [], color=color, ls=ls_norm, label="by norm (disc)")
     ax.set_xlim(-1.3 * M, 3.3 * M)
     ax.set_ylim(-1.3 * M, 3.0 * M)
     ax.set_aspect("equal")

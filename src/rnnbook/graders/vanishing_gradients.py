@@ -2,9 +2,11 @@
 (``book/vanishing_gradients``).
 
 ``check_gradient_norms(fn)``
-    ``fn(hs, W_hh, dh_T) -> dh`` carries a gradient backwards through a tanh RNN,
+    ``fn(hs, W_hh, dh_T) -> dh`` carries a gradient backwards through a tanh
+    RNN,
 
-        z_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh,   h_t = tanh(z_t),   t = 1..T,
+        z_t = W_ih x_t + b_ih + W_hh h_{t-1} + b_hh,
+        h_t = tanh(z_t),   t = 1..T,
 
     one vector-Jacobian product per step, without forming any Jacobian:
 
@@ -60,9 +62,11 @@ __all__ = [
     "reference_clip_by_global_norm",
 ]
 
-RTOL = 1e-8  # float64 answers agree to ~1e-14; anything above 1e-8 is a real difference
-# Clipping may divide by ||g|| + eps with a small eps (PyTorch and rnnbook.clip use 1e-6),
-# which changes the result by about eps / ||g||; the slips the grader looks for are far larger.
+# float64 answers agree to ~1e-14; anything above 1e-8 is a real difference
+RTOL = 1e-8
+# Clipping may divide by ||g|| + eps with a small eps (PyTorch and
+# rnnbook.clip use 1e-6), which changes the result by about eps / ||g||; the
+# slips the grader looks for are far larger.
 RTOL_CLIP = 1e-5
 
 
@@ -77,16 +81,25 @@ def _rel(got, want) -> float:
 
 
 def _compare(name, got, want, case, rtol=RTOL) -> str | None:
-    """None if ``got`` matches ``want`` (shape, float64, values), else a message."""
+    """None if ``got`` matches ``want``, else a message.
+
+    Compared: shape, dtype float64 and values.
+    """
     got = _to_numpy(got)
     if not isinstance(got, np.ndarray):
         return (
             f"{case}: {name} should be {_describe(want)}, got {_describe(got)}"
         )
     if got.shape != want.shape:
-        return f"{case}: {name} should have shape {want.shape}, got shape {got.shape}"
+        return (
+            f"{case}: {name} should have shape {want.shape}, got shape "
+            f"{got.shape}"
+        )
     if got.dtype != np.float64:
-        return f"{case}: {name} should have dtype float64 (the inputs' dtype), got {got.dtype}"
+        return (
+            f"{case}: {name} should have dtype float64 (the inputs' dtype), "
+            f"got {got.dtype}"
+        )
     if not np.all(np.isfinite(got)):
         return f"{case}: {name} contains NaN or inf"
     rel = _rel(got, want)
@@ -95,7 +108,8 @@ def _compare(name, got, want, case, rtol=RTOL) -> str | None:
         idx = np.unravel_index(int(np.argmax(diff)), want.shape)
         return (
             f"{case}: {name} has relative error {rel:.3g} (largest at index "
-            f"{tuple(map(int, idx))}: expected {want[idx]:.6g}, got {got[idx]:.6g})"
+            f"{tuple(map(int, idx))}: expected {want[idx]:.6g}, got "
+            f"{got[idx]:.6g})"
         )
     return None
 
@@ -116,34 +130,40 @@ def _verdict(problems, n_wrong, hints, n_cases, what, refs) -> bool:
 
 
 def reference_gradient_norms(hs, W_hh, dh_T):
-    """dh[t] = dL/dh_t for t = 0..T by the backward sweep (the grader's reference)."""
+    """dh[t] = dL/dh_t for t = 0..T by the backward sweep.
+
+    The grader's reference.
+    """
     dh = [dh_T]
     for h in hs[:0:-1]:  # h_T, ..., h_1
-        J = (1.0 - h**2)[
-            :, None
-        ] * W_hh  # J_t = dh_t/dh_{t-1} = diag(1 - h_t^2) W_hh
-        dh.append(
-            J.T @ dh[-1]
-        )  # numerator layout: dL/dh_{t-1} = J_t^T dL/dh_t
+        # J_t = dh_t/dh_{t-1} = diag(1 - h_t^2) W_hh
+        J = (1.0 - h**2)[:, None] * W_hh
+        # numerator layout: dL/dh_{t-1} = J_t^T dL/dh_t
+        dh.append(J.T @ dh[-1])
     return np.stack(dh[::-1])
 
 
 def _jacobian_product_reference(hs, W_hh, dh_T):
-    """The same numbers from explicit Jacobians: dh[t] = (J_T ... J_{t+1})^T dh_T."""
+    """The same numbers from explicit Jacobians.
+
+    dh[t] = (J_T ... J_{t+1})^T dh_T.
+    """
     T, H = hs.shape[0] - 1, hs.shape[1]
     dh = np.empty_like(hs)
     prod = np.eye(H)  # ∂h_T/∂h_T
     dh[T] = dh_T
     for t in range(T, 0, -1):
-        prod = prod @ (
-            (1.0 - hs[t] ** 2)[:, None] * W_hh
-        )  # ∂h_T/∂h_{t-1} = ∂h_T/∂h_t · J_t
+        # ∂h_T/∂h_{t-1} = ∂h_T/∂h_t · J_t
+        prod = prod @ ((1.0 - hs[t] ** 2)[:, None] * W_hh)
         dh[t - 1] = prod.T @ dh_T
     return dh
 
 
 def _autograd_reference(x, h0, params, dh_T):
-    """hs and dL/dh_t for L = <dh_T, h_T>, by torch.autograd through the recurrence."""
+    """hs and dL/dh_t for L = <dh_T, h_T>, by torch.autograd.
+
+    Autograd runs through the recurrence.
+    """
     import torch
 
     W_ih, W_hh = (
@@ -182,8 +202,9 @@ def _slips(hs, W_hh, dh_T):
     out.append(
         (
             dh.copy(),
-            "hint: the derivative in ∂h_t/∂h_{t-1} = diag(1 - h_t²) W_hh "
-            "is taken at h_t (hs[t]), the state the step produces, not at h_{t-1}.",
+            "hint: the derivative in ∂h_t/∂h_{t-1} = diag(1 - h_t²) W_hh is "
+            "taken at h_t (hs[t]), the state the step produces, not at "
+            "h_{t-1}.",
         )
     )
     for t in range(T, 0, -1):
@@ -236,12 +257,10 @@ def check_gradient_norms(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
         W_hh = params["weight_hh"]
         dh_prod = _jacobian_product_reference(hs, W_hh, dh_T)
         ref_gap = _rel(dh_prod, dh_auto)
-        if (
-            ref_gap > 1e-10
-        ):  # pragma: no cover - only if the grader itself is broken
+        if ref_gap > 1e-10:  # pragma: no cover - the grader is broken
             print(
-                f"grader problem: the Jacobian product and autograd disagree ({ref_gap:.2g}) "
-                f"for {case}; please report it."
+                "grader problem: the Jacobian product and autograd disagree "
+                f"({ref_gap:.2g}) for {case}; please report it."
             )
             return False
         try:
@@ -280,11 +299,14 @@ def check_gradient_norms(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
     )
 
 
-# ------------------------------------------------------ clipping by global norm
+# ----------------------------------------------------- clipping by global norm
 
 
 def reference_clip_by_global_norm(grads, max_norm):
-    """New arrays a_i · min(1, max_norm / n), n = sqrt(Σ ‖a_i‖²) (the grader's reference)."""
+    """New arrays a_i · min(1, max_norm / n), n = sqrt(Σ ‖a_i‖²).
+
+    The grader's reference.
+    """
     total = float(np.sqrt(sum(float(np.sum(a * a)) for a in grads)))
     scale = min(1.0, max_norm / total) if total > 0 else 1.0
     return [a * scale for a in grads]
@@ -299,25 +321,29 @@ def _clip_slips(grads, max_norm):
     return [
         (
             per_array,
-            "hint: you clipped each array by its own norm; the global norm is "
-            "sqrt(Σ_i ‖g_i‖²) over all arrays together, and every array gets the "
-            "same factor, so the direction of the whole gradient is kept.",
+            "hint: you clipped each array by its own norm; the global norm "
+            "is sqrt(Σ_i ‖g_i‖²) over all arrays together, and every array "
+            "gets the same factor, so the direction of the whole gradient is "
+            "kept.",
         ),
         (
             [np.clip(g, -max_norm, max_norm) for g in grads],
-            "hint: that is clipping by value (each component to [-c, c]); clipping by "
-            "norm rescales the whole gradient instead.",
+            "hint: that is clipping by value (each component to [-c, c]); "
+            "clipping by norm rescales the whole gradient instead.",
         ),
         (
             [g * (max_norm / total) for g in grads] if total > 0 else None,
-            "hint: a gradient whose global norm is already at most max_norm must be left "
-            "as it is (the factor is min(1, max_norm / n)).",
+            "hint: a gradient whose global norm is already at most max_norm "
+            "must be left as it is (the factor is min(1, max_norm / n)).",
         ),
     ]
 
 
 def _clip_cases(rng, n_cases):
-    """(shapes, gradient scale, max_norm): short and long gradients, one array and several."""
+    """(shapes, gradient scale, max_norm) of the cases.
+
+    Short and long gradients, one array and several.
+    """
     fixed = [
         ([(3, 4), (4,)], 10.0, 1.0),  # long: clipped
         ([(2, 3), (3,)], 0.05, 1.0),  # short: unchanged
@@ -361,8 +387,8 @@ def check_clip_by_global_norm(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
         grads = [rng.normal(0, scale, s) for s in shapes]
         total = float(np.sqrt(sum(float(np.sum(g * g)) for g in grads)))
         case = (
-            f"{len(grads)} array(s) of shapes {[tuple(s) for s in shapes]}, global norm "
-            f"{total:.3g}, max_norm {max_norm:g}"
+            f"{len(grads)} array(s) of shapes {[tuple(s) for s in shapes]}, "
+            f"global norm {total:.3g}, max_norm {max_norm:g}"
         )
         want = reference_clip_by_global_norm(grads, max_norm)
         inputs = [g.copy() for g in grads]
@@ -380,8 +406,8 @@ def check_clip_by_global_norm(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
             continue
         if not isinstance(got, (list, tuple)) or len(got) != len(grads):
             problems.append(
-                f"{case}: should return a list of {len(grads)} arrays, "
-                f"got {_describe(got)}"
+                f"{case}: should return a list of {len(grads)} arrays, got "
+                f"{_describe(got)}"
                 + (
                     f" of length {len(got)}"
                     if isinstance(got, (list, tuple))
@@ -400,14 +426,14 @@ def check_clip_by_global_norm(fn, *, seed: int = 0, n_cases: int = 8) -> bool:
             not np.array_equal(a, b) for a, b in zip(inputs, grads)
         ):
             msgs.append(
-                f"{case}: the input arrays were modified; return new arrays instead"
+                f"{case}: the input arrays were modified; return new arrays "
+                "instead"
             )
         if msgs:
             n_wrong += 1
             problems += msgs[:1]
-        if (
-            values_wrong
-        ):  # the slips explain wrong values only, never a correct answer
+        # the slips explain wrong values only, never a correct answer
+        if values_wrong:
             got_np = [_to_numpy(g) for g in got]
             for slip, hint in _clip_slips(grads, max_norm):
                 if slip is None:
