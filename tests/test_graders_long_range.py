@@ -1,4 +1,4 @@
-"""The graders of book/long_range accept correct answers and reject wrong ones."""
+"""The graders of book/long_range accept right answers, reject wrong ones."""
 
 from __future__ import annotations
 
@@ -9,11 +9,14 @@ import torch
 from rnnbook.graders.long_range import check_adding_problem, check_count_params
 from rnnbook.tasks import adding_problem
 
-# ------------------------------------------------------------------ the adding problem
+# ---------------------------------------------------------- the adding problem
 
 
 def adding_mine(batch, length, generator):
-    """An independent implementation: one mark per half via a random permutation trick."""
+    """An independent implementation.
+
+    One mark per half via a random permutation trick.
+    """
     half = length // 2
     x = torch.zeros(length, batch, 2)
     x[..., 0] = torch.rand(length, batch, generator=generator)
@@ -105,7 +108,7 @@ def test_adding_stub_and_crash_do_not_raise(capsys):
     assert "ZeroDivisionError" in out and "expected a pair" in out
 
 
-# ------------------------------------------------------------------ parameter counts
+# ------------------------------------------------------------ parameter counts
 
 GATES = {"rnn": 1, "lstm": 4, "gru": 3}
 

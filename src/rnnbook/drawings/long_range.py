@@ -1,11 +1,13 @@
-"""Drawings of the chapter "RNN, LSTM and GRU on long-range dependencies" (``book/long_range``).
+"""Drawings of the chapter "RNN, LSTM and GRU on long-range dependencies"
+(``book/long_range``).
 
 ``draw_task_examples(seed, n_symbols=4, length=2)``
     One example of each of the chapter's three tasks, drawn from
-    :mod:`rnnbook.tasks` with a generator seeded by ``seed``: the adding problem
-    (T = 30) as bars with the two marked numbers highlighted, delayed recall
-    (d = 20) and copy memory (d = 8, an alphabet of ``n_symbols`` symbols and a
-    string of ``length`` symbols) as their one-hot inputs, channels against steps.
+    :mod:`rnnbook.tasks` with a generator seeded by ``seed``: the adding
+    problem (T = 30) as bars with the two marked numbers highlighted, delayed
+    recall (d = 20) and copy memory (d = 8, an alphabet of ``n_symbols``
+    symbols and a string of ``length`` symbols) as their one-hot inputs,
+    channels against steps.
 
 It returns the Matplotlib figure and uses the colours of :mod:`rnnbook.style`
 (input blue, output vermillion).
@@ -75,7 +77,7 @@ def _one_hot_image(ax, x, labels):
 
 
 def draw_task_examples(seed: int, n_symbols: int = 4, length: int = 2):
-    """One example each of the adding problem, delayed recall and copy memory."""
+    """One example each of the adding problem, delayed recall, copy memory."""
     gen = torch.Generator().manual_seed(seed)
     fig, (ax1, ax2, ax3) = plt.subplots(
         1, 3, figsize=(12, 3.4), width_ratios=[1.3, 1, 1]

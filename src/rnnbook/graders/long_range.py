@@ -1,25 +1,27 @@
-"""Graders for the exercises of the chapter "RNN, LSTM and GRU on long-range dependencies"
-(``book/long_range``).
+"""Graders for the exercises of the chapter "RNN, LSTM and GRU on long-range
+dependencies" (``book/long_range``).
 
 ``check_adding_problem(fn)``
-    ``fn(batch, length, generator) -> (x, y)`` draws a batch of the adding problem
-    in the variant of Le, Jaitly and Hinton (2015), time-major, as
-    :func:`rnnbook.tasks.adding_problem` does: ``x`` is a float32 tensor of shape
-    (T, B, 2) whose channel 0 holds numbers drawn uniformly from [0, 1] and whose
-    channel 1 is 1 at exactly two steps, one in the first half (t < T // 2) and one
-    in the second half (t >= T // 2), and 0 elsewhere; ``y`` is a float32 tensor of
-    shape (B,) holding the sum of the two marked numbers. Every random draw must
-    come from ``generator`` (a ``torch.Generator``), so that one seed gives one
-    batch. The grader uses even lengths only, where the two halves are unambiguous.
+    ``fn(batch, length, generator) -> (x, y)`` draws a batch of the adding
+    problem in the variant of Le, Jaitly and Hinton (2015), time-major, as
+    :func:`rnnbook.tasks.adding_problem` does: ``x`` is a float32 tensor of
+    shape (T, B, 2) whose channel 0 holds numbers drawn uniformly from [0, 1]
+    and whose channel 1 is 1 at exactly two steps, one in the first half (t < T
+    // 2) and one in the second half (t >= T // 2), and 0 elsewhere; ``y`` is a
+    float32 tensor of shape (B,) holding the sum of the two marked numbers.
+    Every random draw must come from ``generator`` (a ``torch.Generator``), so
+    that one seed gives one batch. The grader uses even lengths only, where the
+    two halves are unambiguous.
 ``check_count_params(fn)``
-    ``fn(cell, input_size, hidden_size) -> int`` returns the number of parameters of
-    a one-layer ``torch.nn.RNN``, ``LSTM`` or ``GRU`` (``cell`` is ``"rnn"``,
-    ``"lstm"`` or ``"gru"``), with PyTorch's two bias vectors. The reference is
-    ``sum(p.numel() for p in layer.parameters())`` of the torch layer itself.
+    ``fn(cell, input_size, hidden_size) -> int`` returns the number of
+    parameters of a one-layer ``torch.nn.RNN``, ``LSTM`` or ``GRU`` (``cell``
+    is ``"rnn"``, ``"lstm"`` or ``"gru"``), with PyTorch's two bias vectors.
+    The reference is ``sum(p.numel() for p in layer.parameters())`` of the
+    torch layer itself.
 
-Each grader calls the reader's function, compares it with the reference, prints a
-verdict that says what was expected and what came back, and returns True or False.
-A wrong or crashing answer is reported, never raised.
+Each grader calls the reader's function, compares it with the reference, prints
+a verdict that says what was expected and what came back, and returns True or
+False. A wrong or crashing answer is reported, never raised.
 """
 
 from __future__ import annotations
@@ -54,29 +56,35 @@ def _describe(a) -> str:
     )
 
 
-# ----------------------------------------------------------------- the adding problem
+# ---------------------------------------------------------- the adding problem
 
 
 def _check_adding_batch(x, y, B, T, case) -> str | None:
-    """None if (x, y) is a valid adding-problem batch of size B and length T, else why not."""
+    """None if (x, y) is a valid adding-problem batch, else why not.
+
+    The batch has size B and length T.
+    """
     import torch
 
     if not isinstance(x, torch.Tensor) or not isinstance(y, torch.Tensor):
         return (
-            f"{case}: x and y should be torch tensors, got x = {_describe(x)} and "
-            f"y = {_describe(y)}"
+            f"{case}: x and y should be torch tensors, got x = {_describe(x)} "
+            f"and y = {_describe(y)}"
         )
     if tuple(x.shape) != (T, B, 2):
         return (
-            f"{case}: x should be time-major with shape (T, B, 2) = {(T, B, 2)}, got "
-            f"{tuple(x.shape)}"
+            f"{case}: x should be time-major with shape (T, B, 2) = "
+            f"{(T, B, 2)}, got {tuple(x.shape)}"
         )
     if tuple(y.shape) != (B,):
         return (
             f"{case}: y should have shape (B,) = {(B,)}, got {tuple(y.shape)}"
         )
     if x.dtype != torch.float32 or y.dtype != torch.float32:
-        return f"{case}: x and y should be float32, got x {x.dtype} and y {y.dtype}"
+        return (
+            f"{case}: x and y should be float32, got x {x.dtype} and "
+            f"y {y.dtype}"
+        )
     if not (torch.isfinite(x).all() and torch.isfinite(y).all()):
         return f"{case}: x or y contains NaN or inf"
     values, marks = x[..., 0], x[..., 1]
@@ -91,31 +99,32 @@ def _check_adding_batch(x, y, B, T, case) -> str | None:
     if not (per_seq == 2).all():
         bad = int((per_seq != 2).nonzero()[0, 0])
         return (
-            f"{case}: every sequence needs exactly two marks; sequence {bad} has "
-            f"{int(per_seq[bad].item())}"
+            f"{case}: every sequence needs exactly two marks; sequence {bad} "
+            f"has {int(per_seq[bad].item())}"
         )
     half = T // 2
     first, second = marks[:half].sum(0), marks[half:].sum(0)
     if not ((first == 1) & (second == 1)).all():
         bad = int(((first != 1) | (second != 1)).nonzero()[0, 0])
         return (
-            f"{case}: one mark must lie in the first half (t < {half}) and one in the "
-            f"second (t >= {half}); sequence {bad} has {int(first[bad].item())} and "
-            f"{int(second[bad].item())}"
+            f"{case}: one mark must lie in the first half (t < {half}) and "
+            f"one in the second (t >= {half}); sequence {bad} has "
+            f"{int(first[bad].item())} and {int(second[bad].item())}"
         )
     want = (values * marks).sum(0)
     err = (y.double() - want.double()).abs().max().item()
     if err > 1e-5:
         b = int((y.double() - want.double()).abs().argmax())
         return (
-            f"{case}: y should be the sum of the two marked numbers; max error {err:.3g} "
-            f"(sequence {b}: expected {want[b].item():.5f}, got {y[b].item():.5f})"
+            f"{case}: y should be the sum of the two marked numbers; max "
+            f"error {err:.3g} (sequence {b}: expected {want[b].item():.5f}, "
+            f"got {y[b].item():.5f})"
         )
     return None
 
 
 def _uniform_problem(values) -> str | None:
-    """None if ``values`` (many numbers) look drawn from U[0, 1], else what is off.
+    """None if ``values`` (many numbers) look drawn from U[0, 1], else why.
 
     U[0, 1] has mean 1/2, variance 1/12 and puts 1/10 of the numbers in every
     tenth of [0, 1]. With the 160,000 numbers of the large batch the standard
@@ -138,25 +147,27 @@ def _uniform_problem(values) -> str | None:
         or worst > 0.01
     ):
         return (
-            f"the numbers of channel 0 should be uniform on [0, 1] (torch.rand): mean 0.5, "
-            f"variance 1/12 = 0.0833, a tenth of them in each tenth of [0, 1]; over "
-            f"{v.numel()} numbers got mean {mean:.3f}, variance {var:.4f}, "
-            f"{n_distinct} distinct values, shares of the tenths from "
-            f"{shares.min().item():.3f} to {shares.max().item():.3f}"
+            "the numbers of channel 0 should be uniform on [0, 1] "
+            "(torch.rand): mean 0.5, variance 1/12 = 0.0833, a tenth of them "
+            f"in each tenth of [0, 1]; over {v.numel()} numbers got mean "
+            f"{mean:.3f}, variance {var:.4f}, {n_distinct} distinct values, "
+            f"shares of the tenths from {shares.min().item():.3f} to "
+            f"{shares.max().item():.3f}"
         )
     return None
 
 
 @graded
 def check_adding_problem(fn, *, seed: int = 0) -> bool:
-    """Grade ``fn(batch, length, generator) -> (x, y)``, a generator of adding-problem batches.
+    """Grade ``fn(batch, length, generator) -> (x, y)``, the adding problem.
 
-    Checks, on lengths 2, 6, 20 and 64: types, shapes (T, B, 2) and (B,), float32,
-    values in [0, 1], marks that are 0 or 1 with exactly two per sequence, one per
-    half, and targets equal to the marked sums. On a large batch it also checks
-    that the values look uniform (many distinct values, mean near 1/2, variance
-    near 1/12, an even spread over [0, 1]; see :func:`_uniform_problem`) and that
-    the marks move: both marks take many different positions. Finally, that the same seed gives the
+    Checks, on lengths 2, 6, 20 and 64: types, shapes (T, B, 2) and (B,),
+    float32, values in [0, 1], marks that are 0 or 1 with exactly two per
+    sequence, one per half, and targets equal to the marked sums. On a large
+    batch it also checks that the values look uniform (many distinct values,
+    mean near 1/2, variance near 1/12, an even spread over [0, 1]; see
+    :func:`_uniform_problem`) and that the marks move: both marks take many
+    different positions. Finally, that the same seed gives the
     same batch and another seed another batch, i.e. that every draw uses
     ``generator``.
     """
@@ -184,7 +195,8 @@ def check_adding_problem(fn, *, seed: int = 0) -> bool:
     if problems:
         return _verdict(problems, n_checks, "your adding-problem generator")
 
-    # statistics on a large batch: uniform values, marks spread over both halves
+    # statistics on a large batch: uniform values, marks spread over both
+    # halves
     B, T = 4000, 40
     n_checks += 1
     try:
@@ -209,14 +221,14 @@ def check_adding_problem(fn, *, seed: int = 0) -> bool:
             problems.append(f"large batch: {uniform}")
         elif n_first < T // 2 or n_second < T - T // 2:
             problems.append(
-                f"large batch: the marks should fall at random positions in their "
-                f"half; over {B} sequences of length {T} the first mark took "
-                f"{n_first} of {T // 2} positions and the second {n_second} of "
-                f"{T - T // 2}"
+                "large batch: the marks should fall at random positions in "
+                f"their half; over {B} sequences of length {T} the first mark "
+                f"took {n_first} of {T // 2} positions and the second "
+                f"{n_second} of {T - T // 2}"
             )
         elif abs(y.mean().item() - 1.0) > 0.03:
             problems.append(
-                f"large batch: the mean target should be near 1, got "
+                "large batch: the mean target should be near 1, got "
                 f"{y.mean().item():.3f}"
             )
 
@@ -236,26 +248,28 @@ def check_adding_problem(fn, *, seed: int = 0) -> bool:
             )
         elif not differ:
             problems.append(
-                "reproducibility: generators with different seeds gave the same "
-                "batch; the batch should be random"
+                "reproducibility: generators with different seeds gave the "
+                "same batch; the batch should be random"
             )
     except Exception as exc:  # noqa: BLE001
         problems.append(
-            f"reproducibility: your function raised {type(exc).__name__}: {exc}"
+            f"reproducibility: your function raised {type(exc).__name__}: "
+            f"{exc}"
         )
     return _verdict(problems, n_checks, "your adding-problem generator")
 
 
-# ----------------------------------------------------------------- parameter counts
+# ------------------------------------------------------------ parameter counts
 
 
 @graded
 def check_count_params(fn) -> bool:
-    """Grade ``fn(cell, input_size, hidden_size) -> int`` against ``torch.nn`` layers.
+    """Grade ``fn(cell, input_size, hidden_size) -> int`` against torch.nn.
 
-    Cases: each of ``"rnn"``, ``"lstm"``, ``"gru"`` with (D, H) in (1, 1), (2, 32),
-    (5, 7) and (64, 128). The answer must be an integer (a Python or NumPy int)
-    equal to the number of parameters of the one-layer ``torch.nn`` layer.
+    Cases: each of ``"rnn"``, ``"lstm"``, ``"gru"`` with (D, H) in (1, 1),
+    (2, 32), (5, 7) and (64, 128). The answer must be an integer (a Python or
+    NumPy int) equal to the number of parameters of the one-layer ``torch.nn``
+    layer.
     """
     import numbers
 
