@@ -1,4 +1,7 @@
-"""The graders of book/deep_bidirectional accept correct answers and reject wrong ones."""
+"""The graders of book/deep_bidirectional accept right answers.
+
+They reject wrong ones.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from rnnbook.graders.deep_bidirectional import (
     padded_variant,
 )
 
-# ------------------------------------------------------------------ check_bidirectional
+# --------------------------------------------------------- check_bidirectional
 
 
 def bi_flip(x, fwd, bwd):
@@ -112,7 +115,10 @@ def test_accepts_correct(capsys):
 
 
 def test_accepts_rnnbook_modules_as_reference():
-    """The reference path also holds for rnnbook.torch (a sanity check of the premise)."""
+    """The reference path also holds for rnnbook.torch.
+
+    A sanity check of the premise.
+    """
     torch.manual_seed(1)
     ref = nn.GRU(3, 4, bidirectional=True).double()
     mine = rnnbook.torch.GRU(3, 4, bidirectional=True).double()
@@ -173,7 +179,7 @@ def test_no_hint_for_unrelated_errors(capsys):
     assert "Hint" not in capsys.readouterr().out
 
 
-# ------------------------------------------------------------------ check_bidirectional_padded
+# -------------------------------------------------- check_bidirectional_padded
 
 
 def padded_loop(x, lengths, fwd, bwd):

@@ -1,4 +1,5 @@
-"""The diagram of the chapter "Deep and bidirectional RNNs" (``book/deep_bidirectional``).
+"""The diagram of the chapter "Deep and bidirectional RNNs"
+(``book/deep_bidirectional``).
 
 ``draw_deep_bidirectional(T=4)`` draws a two-layer bidirectional RNN
 (``num_layers=2, bidirectional=True`` in ``torch.nn``) unrolled over ``T``
@@ -16,14 +17,14 @@ from ..style import COLORS
 
 __all__ = ["draw_deep_bidirectional"]
 
-FWD, BWD = (
-    COLORS["hidden"],
-    COLORS["cell"],
-)  # forward and backward direction, as in the chapter
+# Both directions are hidden states, in the hidden-state green; the backward
+# states are drawn as dashed boxes. (Orange would clash with the output's
+# vermillion, and it means the LSTM's cell state in the book's diagrams.)
+FWD = BWD = COLORS["hidden"]
 
 
 def draw_deep_bidirectional(T: int = 4):
-    """A 2-layer bidirectional RNN unrolled over ``T`` steps; returns the figure."""
+    """A 2-layer bidirectional RNN unrolled over ``T`` steps; the figure."""
     fig, ax = canvas(9, 6.0, xlim=(-3.0, 11.0), ylim=(-0.7, 8.6))
     X, N = COLORS["input"], COLORS["neutral"]
     xs = [1.0 + 2.4 * t for t in range(T)]
@@ -51,14 +52,16 @@ def draw_deep_bidirectional(T: int = 4):
                 w=w,
                 h=h,
                 color=BWD,
-                fill_alpha=0.25,
+                fill_alpha=0.1,
+                dashed=True,
             )
             cells[layer, "f", t], cells[layer, "b", t] = f, b
             c = circle(ax, (x, y_c[layer - 1]), ";", r=0.26, color=N)
             cats[layer, t] = c
             arrow(ax, f.top, (c.x - 0.2, c.y - 0.17), color=FWD)
             arrow(ax, b.top, (c.x + 0.2, c.y - 0.17), color=BWD)
-        # inputs of layer 1: x_t; inputs of layer 2: the concatenation of layer 1 (after dropout)
+        # inputs of layer 1: x_t; inputs of layer 2: the concatenation of
+        # layer 1 (after dropout)
         arrow(ax, (x - w, xin.top[1]), cells[1, "f", t].bottom, color=X)
         arrow(ax, (x + w, xin.top[1]), cells[1, "b", t].bottom, color=X)
         c1 = cats[1, t]
@@ -75,9 +78,8 @@ def draw_deep_bidirectional(T: int = 4):
             color=COLORS["output"],
         )
     for layer in (1, 2):
-        for t in range(
-            T - 1
-        ):  # forward recurrence left to right, backward right to left
+        # forward recurrence left to right, backward right to left
+        for t in range(T - 1):
             arrow(
                 ax,
                 cells[layer, "f", t].right,

@@ -1,4 +1,5 @@
-"""Graders for the exercises of the chapter "Deep and bidirectional RNNs" (``book/deep_bidirectional``).
+"""Graders for the exercises of the chapter "Deep and bidirectional RNNs"
+(``book/deep_bidirectional``).
 
 ``check_bidirectional(fn)``
     ``fn(x, forward_layer, backward_layer) -> output`` builds the output of one
@@ -65,11 +66,11 @@ def _run(layer, x):
     return layer(x)[0]
 
 
-# ------------------------------------------------------------------ the variants
+# ---------------------------------------------------------------- the variants
 
 
 def bidirectional_variant(x, forward_layer, backward_layer, variant="right"):
-    """One bidirectional layer built in the right way, or with one of the usual slips.
+    """One bidirectional layer, built right or with one of the usual slips.
 
     ``variant`` is one of ``"right"`` and the keys of :data:`VARIANTS`.
     """
@@ -97,31 +98,35 @@ def bidirectional_variant(x, forward_layer, backward_layer, variant="right"):
 #: name -> hint shown to the reader when the answer equals that variant
 VARIANTS = {
     "no flip back": (
-        "the backward outputs are still in the order they were computed. Run on the "
-        "reversed input, the backward layer's first output is its state after reading x_T "
-        "alone and its last after reading the whole sequence, so position t holds the "
-        "wrong state: it should be the one that has read x_T down to x_t. Flip them back "
-        "along time (dim 0) before concatenating. This is the bug that d2l's from-scratch "
+        "the backward outputs are still in the order they were computed. Run "
+        "on the reversed input, the backward layer's first output is its "
+        "state after reading x_T alone and its last after reading the whole "
+        "sequence, so position t holds the wrong state: it should be the one "
+        "that has read x_T down to x_t. Flip them back along time (dim 0) "
+        "before concatenating. This is the bug that d2l's from-scratch "
         "bidirectional RNN had (d2l-ai/d2l-en issue #2306)."
     ),
     "no flip": (
-        "your backward layer read the sequence forwards: it was given x unreversed. "
-        "Reverse the input along time (dim 0), run the layer, and reverse its output back."
+        "your backward layer read the sequence forwards: it was given x "
+        "unreversed. Reverse the input along time (dim 0), run the layer, and "
+        "reverse its output back."
     ),
     "output flipped only": (
-        "you reversed the backward layer's output but not its input, so it read the "
-        "sequence forwards. Reverse the input along time (dim 0) as well."
+        "you reversed the backward layer's output but not its input, so it "
+        "read the sequence forwards. Reverse the input along time (dim 0) as "
+        "well."
     ),
     "batch axis": (
-        "you reversed dim 1, which is the batch in the time-major layout (T, B, D). "
-        "Time is dim 0."
+        "you reversed dim 1, which is the batch in the time-major layout (T, "
+        "B, D). Time is dim 0."
     ),
     "feature axis": (
-        "you reversed the last dim, the features. Time is dim 0 in the layout (T, B, D)."
+        "you reversed the last dim, the features. Time is dim 0 in the layout "
+        "(T, B, D)."
     ),
     "halves swapped": (
-        "the two halves are in the wrong order. torch.nn puts the forward direction first: "
-        "output[t] = [forward h_t ; backward h_t]."
+        "the two halves are in the wrong order. torch.nn puts the forward "
+        "direction first: output[t] = [forward h_t ; backward h_t]."
     ),
 }
 
@@ -149,7 +154,7 @@ def _mask(lengths, T, like):
 
 
 def padded_variant(x, lengths, forward_layer, backward_layer, variant="right"):
-    """One bidirectional layer on a padded batch, right or with one of the usual slips.
+    """One bidirectional layer on a padded batch, right or with a usual slip.
 
     ``variant`` is one of ``"right"`` and the keys of :data:`PADDED_VARIANTS`.
     """
@@ -172,19 +177,21 @@ def padded_variant(x, lengths, forward_layer, backward_layer, variant="right"):
 
 PADDED_VARIANTS = {
     "whole tensor flipped": (
-        "you reversed the whole padded tensor, so for every sequence shorter than T the "
-        "backward direction first read the padding and only then the real steps, last to first. "
-        "Reverse each sequence within its own length: step t < n goes to n - 1 - t, with "
-        "n = lengths[b]; padding stays."
+        "you reversed the whole padded tensor, so for every sequence shorter "
+        "than T the backward direction first read the padding and only then "
+        "the real steps, last to first. Reverse each sequence within its own "
+        "length: step t < n goes to n - 1 - t, with n = lengths[b]; padding "
+        "stays."
     ),
     "no flip back": (
-        "the backward outputs are still in the order they were computed: reverse them back "
-        "(within each sequence's length) before concatenating. This is the bug that d2l's "
-        "from-scratch bidirectional RNN had (d2l-ai/d2l-en issue #2306)."
+        "the backward outputs are still in the order they were computed: "
+        "reverse them back (within each sequence's length) before "
+        "concatenating. This is the bug that d2l's from-scratch bidirectional "
+        "RNN had (d2l-ai/d2l-en issue #2306)."
     ),
     "no mask": (
-        "the real steps are right, but the output at padded positions (t >= length) should "
-        "be zero, as pad_packed_sequence gives."
+        "the real steps are right, but the output at padded positions (t >= "
+        "length) should be zero, as pad_packed_sequence gives."
     ),
 }
 
@@ -193,7 +200,7 @@ PADDED_VARIANTS = {
 
 
 def _as_tensor(a):
-    """Accept a NumPy array of numbers as well as a tensor; anything else unchanged."""
+    """Accept a NumPy array of numbers as well as a tensor; else unchanged."""
     import numpy as np
 
     if isinstance(a, np.ndarray):
@@ -205,7 +212,10 @@ def _as_tensor(a):
 
 
 def _make_case(c, gen):
-    """A random problem: the cell, sizes, dtype, the two layers and torch.nn's reference."""
+    """A random problem.
+
+    The cell, sizes, dtype, the two layers and torch.nn's reference.
+    """
     cell = _CELLS[c % 3]
     dtype = torch.float32 if c % 4 == 3 else torch.float64
     T = int(torch.randint(4, 9, (1,), generator=gen))
@@ -232,36 +242,40 @@ def _make_case(c, gen):
 
 
 def _compare(got, want, dtype, case, tol):
-    """None if right, else a message (type, shape, finiteness, largest error, dtype)."""
+    """None if right, else a message.
+
+    Checked: type, shape, finiteness, largest error, dtype.
+    """
     got = _as_tensor(got)
     if isinstance(got, (tuple, list)):
         return (
-            f"{case}: expected the output alone, a tensor of shape {tuple(want.shape)}, "
-            f"got a {type(got).__name__} of length {len(got)}"
+            f"{case}: expected the output alone, a tensor of shape "
+            f"{tuple(want.shape)}, got a {type(got).__name__} of length "
+            f"{len(got)}"
         )
     if not isinstance(got, torch.Tensor):
         return (
-            f"{case}: expected a tensor of shape {tuple(want.shape)} and dtype {dtype}, "
-            f"got {_describe(got)}"
+            f"{case}: expected a tensor of shape {tuple(want.shape)} and "
+            f"dtype {dtype}, got {_describe(got)}"
         )
     if not (got.is_floating_point() and got.device.type == "cpu"):
         return (
-            f"{case}: expected a float tensor on the CPU of shape {tuple(want.shape)} "
-            f"and dtype {dtype}, got {_describe(got)}"
+            f"{case}: expected a float tensor on the CPU of shape "
+            f"{tuple(want.shape)} and dtype {dtype}, got {_describe(got)}"
         )
     got = got.detach()
     if tuple(got.shape) != tuple(want.shape):
         return (
-            f"{case}: the output should have shape (T, B, 2H) = {tuple(want.shape)}, "
-            f"got {tuple(got.shape)}"
+            f"{case}: the output should have shape (T, B, 2H) = "
+            f"{tuple(want.shape)}, got {tuple(got.shape)}"
         )
     if not torch.isfinite(got).all():
         return f"{case}: the output contains NaN or inf"
     err = float((got.double() - want.double()).abs().max())
     if got.dtype != dtype:
         return (
-            f"{case}: the output should keep the input dtype {dtype}, got {got.dtype} "
-            f"(max abs error {err:.3g})"
+            f"{case}: the output should keep the input dtype {dtype}, got "
+            f"{got.dtype} (max abs error {err:.3g})"
         )
     return err if err > tol else None
 
@@ -276,16 +290,17 @@ def _locate(got, want, H, lengths=None):
         where += f", length of that sequence {int(lengths[b])}"
     return (
         where
-        + f": expected {float(want[t, b, j]):.6g}, got {float(got[t, b, j]):.6g}"
+        + f": expected {float(want[t, b, j]):.6g}, "
+        + f"got {float(got[t, b, j]):.6g}"
     )
 
 
-# ------------------------------------------------------------------ the graders
+# ----------------------------------------------------------------- the graders
 
 
 @graded
 def check_bidirectional(fn, *, seed: int = 0, n_cases: int = 6) -> bool:
-    """Grade ``fn(x, forward_layer, backward_layer) -> output`` against torch.nn.
+    """Grade ``fn(x, forward_layer, backward_layer) -> output``.
 
     ``x`` is (T, B, D), time-major; the two layers are one-layer,
     unidirectional ``torch.nn`` modules of one cell type (RNN, LSTM or GRU)
@@ -298,7 +313,10 @@ def check_bidirectional(fn, *, seed: int = 0, n_cases: int = 6) -> bool:
     problems, hinted = [], set()
     for c in range(n_cases):
         cell, dtype, T, B, D, H, fwd, bwd, ref, x, tol = _make_case(c, gen)
-        case = f"case {c + 1} ({cell}, T={T}, B={B}, D={D}, H={H}, {str(dtype)[6:]})"
+        case = (
+            f"case {c + 1} ({cell}, T={T}, B={B}, D={D}, H={H}, "
+            f"{str(dtype)[6:]})"
+        )
         with torch.no_grad():
             want = ref(x)[0]
         try:
@@ -342,7 +360,7 @@ def check_bidirectional(fn, *, seed: int = 0, n_cases: int = 6) -> bool:
 
 @graded
 def check_bidirectional_padded(fn, *, seed: int = 0, n_cases: int = 6) -> bool:
-    """Grade ``fn(x, lengths, forward_layer, backward_layer) -> output`` on padded batches.
+    """Grade ``fn(x, lengths, forward_layer, backward_layer)`` on padding.
 
     ``lengths`` is a 1-D int64 tensor with the number of real steps of every
     sequence (between 1 and T, one of them equal to T); the steps after them
@@ -363,8 +381,8 @@ def check_bidirectional_padded(fn, *, seed: int = 0, n_cases: int = 6) -> bool:
             T  # one full-length sequence
         )
         case = (
-            f"case {c + 1} ({cell}, T={T}, B={B}, D={D}, H={H}, {str(dtype)[6:]}, "
-            f"lengths {lengths.tolist()})"
+            f"case {c + 1} ({cell}, T={T}, B={B}, D={D}, H={H}, "
+            f"{str(dtype)[6:]}, lengths {lengths.tolist()})"
         )
         with torch.no_grad():
             packed = pack_padded_sequence(x, lengths, enforce_sorted=False)
