@@ -1,4 +1,4 @@
-"""The grader of book/bptt accepts correct BPTT implementations and rejects wrong ones."""
+"""The grader of book/bptt accepts correct BPTT and rejects wrong ones."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def bptt_loop(
     local=lambda h: 1 - h**2,
     state_of_step=1,
 ):
-    """A step-by-step BPTT whose keyword arguments switch in the classic slips."""
+    """A step-by-step BPTT; keyword arguments switch in classic slips."""
     T, B, _ = x.shape
     W_ih, W_hh = params["weight_ih"], params["weight_hh"]
     grads = {k: np.zeros_like(v) for k, v in params.items()}
@@ -73,7 +73,10 @@ def bptt_vectorised(x, hs, params, dy, dh_T=None):
 
 
 def solution_cells():
-    """{label: [code of each cell]} for the gated solutions (solution-start ... solution-end)."""
+    """{label: [code of each cell]} for the gated solutions.
+
+    The cells between solution-start and solution-end.
+    """
     cells = json.loads(NOTEBOOK.read_text())["cells"]
     out, label = {}, None
     for cell in cells:
@@ -92,11 +95,8 @@ def solution_cells():
 
 def solution_from_notebook():
     """The function of the solution of ex-bptt-1, as the chapter runs it."""
-    namespace = {
-        "S": 0,
-        "np": np,
-        "check_rnn_backward": lambda fn: True,
-    }  # S: the chapter's seed
+    # S: the chapter's seed
+    namespace = {"S": 0, "np": np, "check_rnn_backward": lambda fn: True}
     for source in solution_cells()["ex-bptt-1"]:
         exec(source, namespace)  # noqa: S102 - our own notebook
     return namespace["rnn_backward_solution"]
@@ -174,7 +174,10 @@ def test_grader_does_not_let_the_answer_modify_its_inputs():
 
 
 def test_every_solution_in_the_chapter_runs(capsys):
-    """The code cells of every gated solution run (their asserts pass) as in the chapter."""
+    """The code cells of every gated solution run as in the chapter.
+
+    Their asserts pass.
+    """
     from rnnbook.gradcheck import rel_err
     from rnnbook.numpy import rnn_backward, rnn_forward
 

@@ -27,7 +27,7 @@ __all__ = ["draw_bptt_graph", "draw_truncation", "draw_teacher_forcing"]
 
 
 def draw_bptt_graph(T: int = 3):
-    """The unrolled RNN for ``T`` steps and the paths the gradient takes back."""
+    """The unrolled RNN for ``T`` steps and the paths of the gradient back."""
     C, G = COLORS, COLORS["gradient"]
     dx = 3.0
     fig, ax = canvas(
@@ -86,12 +86,13 @@ def draw_bptt_graph(T: int = 3):
             (prev.right[0], prev.right[1] - 0.1),
             (z.left[0] + 0.05, z.left[1] + 0.1),
         )
+        # the label beside the arrow, off its line (normal up and right)
         ax.text(
-            (prev.right[0] + z.left[0]) / 2 - 0.15,
-            (prev.right[1] + z.left[1]) / 2 + 0.25,
+            (prev.right[0] + z.left[0]) / 2 + 0.3,
+            (prev.right[1] + z.left[1]) / 2 + 0.42,
             "$W_{hh}$",
             ha="center",
-            va="bottom",
+            va="center",
             fontsize=9,
             color=C["neutral"],
             bbox=dict(facecolor="white", edgecolor="none", pad=0.5),
@@ -152,7 +153,10 @@ def draw_bptt_graph(T: int = 3):
 
 
 def draw_truncation(T: int = 9, tau: int = 3):
-    """Chunks of ``tau`` steps: the state crosses each boundary, the gradient does not."""
+    """Chunks of ``tau`` steps.
+
+    The state crosses each boundary, the gradient does not.
+    """
     C, G = COLORS, COLORS["gradient"]
     fig, ax = canvas(9, 2.9, xlim=(-0.8, 1.3 * T + 0.8), ylim=(-0.55, 2.75))
     xs = [1.3 * t for t in range(T + 1)]
@@ -216,7 +220,13 @@ def draw_truncation(T: int = 9, tau: int = 3):
                 lw=1.0,
             )
             ax.text(
-                mid, 0.62, "✕", ha="center", va="center", fontsize=15, color=G
+                mid,
+                0.62,
+                "✕",
+                ha="center",
+                va="center",
+                fontsize=15,
+                color=G,
             )
             ax.text(
                 mid, 0.05, "dh_T\n= None", ha="center", fontsize=7.5, color=G
@@ -241,7 +251,11 @@ def draw_truncation(T: int = 9, tau: int = 3):
 
 
 def draw_teacher_forcing():
-    """Teacher forcing (inputs from the data) against free running (inputs fed back)."""
+    """Teacher forcing against free running.
+
+    With teacher forcing the inputs come from the data; running free, the
+    model's own outputs are fed back as inputs.
+    """
     C = COLORS
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.4))
     titles = ["Training with teacher forcing", "Generation (free running)"]
