@@ -1,5 +1,7 @@
-"""The graders of book/rnn accept correct answers and reject wrong ones; the chapter's
-solutions pass them and run."""
+"""The graders of book/rnn accept correct answers and reject wrong ones.
+
+The chapter's solutions pass them and run.
+"""
 
 from __future__ import annotations
 
@@ -18,12 +20,14 @@ from rnnbook.numpy import rnn_forward
 NOTEBOOK = Path(__file__).resolve().parents[1] / "book" / "rnn.ipynb"
 
 
-# ----------------------------------------------------------- the chapter's solutions
+# ----------------------------------------------------- the chapter's solutions
 
 
 def solution_code(label: str) -> str:
-    """The code cells of the gated solution of exercise ``label`` (between its
-    ``solution-start`` and ``solution-end`` markdown cells), as the build runs them.
+    """The code cells of the gated solution of exercise ``label``.
+
+    Those between its ``solution-start`` and ``solution-end`` markdown cells,
+    as the build runs them.
     """
     cells = json.loads(NOTEBOOK.read_text())["cells"]
     start = next(
@@ -43,7 +47,8 @@ def solution_code(label: str) -> str:
 
 
 def run_solution(label: str, **names) -> dict:
-    # S: the chapter's effective seed (info["seed"]), which solutions derive theirs from.
+    # S: the chapter's effective seed (info["seed"]), which solutions derive
+    # theirs from.
     namespace = {
         "S": 0,
         "np": np,
@@ -138,7 +143,7 @@ def test_other_solutions_run(label, capsys):
     run_solution(label)  # their asserts must hold
 
 
-# ----------------------------------------------------------- wrong step answers
+# ---------------------------------------------------------- wrong step answers
 
 
 def step_stub(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):
@@ -182,7 +187,8 @@ def step_one_example(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):
 
 
 def step_mutates(x_t, h_prev, W_ih, W_hh, b_ih, b_hh):
-    """Right answer through in-place updates of its (copied) inputs: accepted."""
+    """Right answer through in-place updates of its (copied) inputs: accepted.
+    """
     h_prev @= W_hh.T
     h_prev += x_t @ W_ih.T + b_ih + b_hh
     return np.tanh(h_prev)
@@ -218,7 +224,7 @@ def test_step_copies_inputs(capsys):
     assert check_rnn_step(step_mutates) is True
 
 
-# ----------------------------------------------------------- wrong forward answers
+# ------------------------------------------------------- wrong forward answers
 
 
 def forward_stub(x, h0, W_ih, W_hh, b_ih, b_hh):

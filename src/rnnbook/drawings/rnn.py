@@ -49,7 +49,7 @@ def _column(ax, cx, x_txt, h_txt, y_txt, node):
 
 
 def draw_folded_unrolled(T: int = 4):
-    """The RNN folded (a loop through W_hh) and unrolled through ``T`` steps."""
+    """The RNN folded (a loop through W_hh) and unrolled for ``T`` steps."""
     node = dict(w=0.5, h=0.35)
     fig, ax = diagram.canvas(
         9.6, 3.5, xlim=(-0.4, 5.9 + 2.5 * T), ylim=(-0.3, 5.5)
@@ -93,7 +93,8 @@ def draw_folded_unrolled(T: int = 4):
     ax.text(
         4.3 + 1.25 * (T + 1),
         -0.1,
-        "unrolled through time: the same $W_{ih}$, $W_{hh}$, $W_{hy}$ at every step",
+        "unrolled through time: the same $W_{ih}$, $W_{hh}$, $W_{hy}$ at "
+        "every step",
         ha="center",
         va="top",
         style="italic",
@@ -105,7 +106,10 @@ def draw_folded_unrolled(T: int = 4):
 
 
 def draw_task_shapes(T: int = 4):
-    """Many-to-one (read-out at the last step) beside many-to-many (at every step)."""
+    """Many-to-one (read-out at the last step) beside many-to-many.
+
+    Many-to-many has a read-out at every step.
+    """
     node = dict(w=0.42, h=0.3)
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.0))
     titles = (

@@ -1,4 +1,6 @@
-"""Graders for the exercises of the chapter "The recurrent neural network" (``book/rnn``).
+"""Graders for the exercises of the chapter "The recurrent neural network".
+
+The chapter is ``book/rnn``.
 
 ``check_rnn_step(fn)``
     ``fn(x_t, h_prev, W_ih, W_hh, b_ih, b_hh) -> h_t`` is the reader's one step
@@ -38,14 +40,15 @@ from ._grading import (
 
 __all__ = ["check_rnn_step", "check_rnn_forward"]
 
-ATOL = 1e-10  # float64 answers agree to ~1e-16; anything above this is a real difference
+# float64 answers agree to ~1e-16; anything above this is a real difference
+ATOL = 1e-10
 
 
 # ------------------------------------------------------------------ helpers
 
 
 def _problem(rng, T, B, D, H):
-    """Random float64 inputs and weights, scaled so that tanh is not saturated."""
+    """Random float64 inputs and weights, scaled so tanh is unsaturated."""
     return dict(
         x=rng.normal(size=(T, B, D)),
         h0=rng.uniform(-0.9, 0.9, size=(B, H)),
@@ -66,7 +69,10 @@ def _params(p):
 
 
 def _compare(name, got, want, case) -> str | None:
-    """None if ``got`` equals ``want`` (type, shape, float64, values), else what differs."""
+    """None if ``got`` equals ``want``, else what differs.
+
+    Compared: type, shape, dtype float64 and values.
+    """
     got = _as_array(got)
     if got is None:
         return f"{case}: {name} is None (is the function body still the stub?)"
@@ -75,7 +81,10 @@ def _compare(name, got, want, case) -> str | None:
             f"{case}: {name} should be {_describe(want)}, got {_describe(got)}"
         )
     if got.shape != want.shape:
-        return f"{case}: {name} should have shape {want.shape}, got shape {got.shape}"
+        return (
+            f"{case}: {name} should have shape {want.shape}, got shape "
+            f"{got.shape}"
+        )
     if got.dtype != np.float64:
         return (
             f"{case}: {name} should have dtype float64 (the inputs' dtype), "
@@ -88,7 +97,8 @@ def _compare(name, got, want, case) -> str | None:
         idx = np.unravel_index(int(np.argmax(np.abs(got - want))), want.shape)
         return (
             f"{case}: {name} has max abs error {err:.3g} (at index "
-            f"{tuple(map(int, idx))}: expected {want[idx]:.6f}, got {got[idx]:.6f})"
+            f"{tuple(map(int, idx))}: expected {want[idx]:.6f}, got "
+            f"{got[idx]:.6f})"
         )
     return None
 
@@ -116,8 +126,8 @@ def _step_slips(p, x_t, h_prev):
         ),
         (
             np.tanh(x_t @ W_ih.T + b_ih + h_prev @ W_hh + b_hh),
-            "W_hh is used untransposed: with one example per row, W_hh h_{t-1} is "
-            "h_prev @ W_hh.T.",
+            "W_hh is used untransposed: with one example per row, W_hh "
+            "h_{t-1} is h_prev @ W_hh.T.",
         ),
         (
             np.tanh(x_t @ W_ih.T + h_prev @ W_hh.T + b_hh),
@@ -135,7 +145,10 @@ def _step_slips(p, x_t, h_prev):
 
 
 def _call(fn, args, case, problems):
-    """Call ``fn`` on copies; record a crash in ``problems`` and return None then."""
+    """Call ``fn`` on copies.
+
+    A crash is recorded in ``problems``, and then None is returned.
+    """
     try:
         return fn(*(a.copy() for a in args)), True
     except Exception as exc:  # noqa: BLE001 - any crash is a wrong answer
@@ -145,7 +158,8 @@ def _call(fn, args, case, problems):
 
 def _verdict(problems, hints, n_cases, what, reference) -> bool:
     if problems:
-        # problems are "case: message"; show each distinct message once, with its cases
+        # problems are "case: message"; show each distinct message once, with
+        # its cases
         by_message: dict[str, list[str]] = {}
         for p in problems:
             case, message = p.split(": ", 1)
@@ -170,17 +184,15 @@ def _verdict(problems, hints, n_cases, what, reference) -> bool:
 # ------------------------------------------------------------------ graders
 
 _STEP_CASES = [(1, 3, 4), (4, 3, 5), (2, 6, 2), (3, 1, 7)]  # (B, D, H)
-_SEQ_CASES = [
-    (1, 2, 3, 4),
-    (5, 1, 3, 4),
-    (6, 3, 2, 5),
-    (4, 2, 5, 3),
-]  # (T, B, D, H)
+# (T, B, D, H)
+_SEQ_CASES = [(1, 2, 3, 4), (5, 1, 3, 4), (6, 3, 2, 5), (4, 2, 5, 3)]
 
 
 @graded
 def check_rnn_step(fn, *, seed: int = 0) -> bool:
-    """Grade ``fn(x_t, h_prev, W_ih, W_hh, b_ih, b_hh) -> h_t`` (see the module docstring).
+    """Grade ``fn(x_t, h_prev, W_ih, W_hh, b_ih, b_hh) -> h_t``.
+
+    See the module docstring.
 
     Returns True when ``fn`` matches :func:`rnnbook.numpy.rnn_cell_forward`
     on every random case, else prints what is wrong and returns False.
@@ -226,7 +238,9 @@ def check_rnn_step(fn, *, seed: int = 0) -> bool:
 
 @graded
 def check_rnn_forward(fn, *, seed: int = 0) -> bool:
-    """Grade ``fn(x, h0, W_ih, W_hh, b_ih, b_hh) -> (y, h_T)`` (see the module docstring).
+    """Grade ``fn(x, h0, W_ih, W_hh, b_ih, b_hh) -> (y, h_T)``.
+
+    See the module docstring.
 
     Returns True when ``fn`` matches :func:`rnnbook.numpy.rnn_forward` on every
     random case (T = 1 and B = 1 included), else prints what is wrong and
@@ -273,8 +287,9 @@ def check_rnn_forward(fn, *, seed: int = 0) -> bool:
         # Recognise the classic slips of the loop.
         if _matches(y, np.concatenate([p["h0"][None], y_ref[:-1]])):
             hints.append(
-                "y is shifted by one step: y[i] must be h_{i+1}, the state computed "
-                "at step i (not the state before it); h_0 is not part of y."
+                "y is shifted by one step: y[i] must be h_{i+1}, the state "
+                "computed at step i (not the state before it); h_0 is not "
+                "part of y."
             )
         fresh = np.tanh(
             p["x"] @ p["W_ih"].T
@@ -284,7 +299,8 @@ def check_rnn_forward(fn, *, seed: int = 0) -> bool:
         )
         if T > 1 and _matches(y, fresh):
             hints.append(
-                "every step starts from h0: carry the state, h = step(x[t], h, ...)."
+                "every step starts from h0: carry the state, h = step(x[t], "
+                "h, ...)."
             )
         if _matches(y, rnn_forward(p["x"], None, _params(p))[0]):
             hints.append(
