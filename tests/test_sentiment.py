@@ -8,6 +8,7 @@ import torch
 
 from rnnbook import sentiment as S
 from rnnbook.text import pad_batch
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 SEQS = [[2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4], [5, 6], [7, 8, 9, 2, 3], [4]]
 
@@ -35,13 +36,35 @@ def test_recurrent_prediction_does_not_depend_on_padding(cell, bidirectional, co
     torch.testing.assert_close(batched, alone, rtol=1e-12, atol=1e-12)
 
 
-def test_last_pooling_reads_the_final_state_of_each_direction():
+@pytest.mark.parametrize("conv", [None, 6])
+@pytest.mark.parametrize("cell", list(S.CELLS))
+def test_flipped_second_layer_equals_torch_bidirectional_on_packed(cell, conv):
+    """outputs() equals torch.nn's bidirectional layer on a PackedSequence."""
     torch.manual_seed(0)
-    model = S.RecurrentClassifier("gru", 12, 4, 5, bidirectional=True).double().eval()
-    ids, lengths = pad_batch([SEQS[2]])
-    _, h_n = model.rnn(model.embedding(ids))                     # (2, 1, H)
-    want = model.head(torch.cat([h_n[0], h_n[1]], -1))
-    torch.testing.assert_close(model(ids, lengths), want)
+    model = S.RecurrentClassifier(cell, 12, 4, 5, bidirectional=True,
+                                  conv_channels=conv, conv_kernel=3,
+                                  pool=2).double().eval()
+    ids, lengths = pad_batch(SEQS)
+    out, last, n = model.outputs(ids, lengths)
+    x, n_x = model.features(ids, lengths)
+    ref = S.CELLS[cell](x.shape[-1], 5, bidirectional=True).double()
+    ref.load_state_dict(model.bidirectional_state_dict())
+    want, h_n = ref(pack_padded_sequence(x, n_x, enforce_sorted=False))
+    want, _ = pad_packed_sequence(want)
+    h_n = h_n[0] if cell == "lstm" else h_n                       # (2, B, H)
+    valid = torch.arange(want.shape[0])[:, None] < n[None, :]
+    torch.testing.assert_close(out[: want.shape[0]][valid], want[valid])
+    torch.testing.assert_close(last, torch.cat([h_n[0], h_n[1]], -1))
+
+
+def test_flip_padded_reverses_within_each_length():
+    x = torch.tensor([[1, 5], [2, 6], [3, 0]])           # (T, B), lengths 3, 2
+    got = S.flip_padded(x, torch.tensor([3, 2]))
+    assert got.tolist() == [[3, 6], [2, 5], [1, 0]]
+    assert S.flip_padded(got, torch.tensor([3, 2])).tolist() == x.tolist()
+    feats = torch.arange(12.).view(3, 2, 2)                         # (T, B, D)
+    flipped = S.flip_padded(feats, torch.tensor([2, 3]))
+    assert flipped[:, 0].tolist() == [[4, 5], [0, 1], [8, 9]]
 
 
 def test_mean_embedding_ignores_padding_and_word_order():

@@ -12,8 +12,14 @@ cross-entropy.
     order plays no role: the baseline that a recurrent model must beat.
 :class:`RecurrentClassifier`
     Embedding, then an RNN, GRU or LSTM (``torch.nn``'s fused layers, optionally
-    bidirectional) over a ``PackedSequence``, so that padding never enters the
-    recurrence. The review's summary s is either the final state (``"last"``:
+    bidirectional) run on the padded batch, in a way that padding never
+    enters what is read: the outputs h_1..h_{T_b} of a forward layer do not
+    depend on the padding after step T_b, and nothing past T_b is read; the
+    backward direction is a second layer run on each review reversed within
+    its length (:func:`flip_padded`), which is what ``torch.nn``'s
+    bidirectional layer computes on a ``PackedSequence``, and on the CPU
+    about 3 times faster than packing. The review's summary s is either the
+    final state (``"last"``:
     [h_T ; h_1 of the backward direction] when bidirectional) or the
     concatenation of the max and the mean of the outputs over time
     (``"max_mean"``), and ŷ = W_hy s + b_y. With ``conv_channels`` set it is a
@@ -40,12 +46,21 @@ from typing import Sequence
 import numpy as np
 import torch
 from torch import nn
-from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 from tqdm.auto import tqdm
 
 from .text import PAD_ID, bucket_batches, pad_batch
 
 CELLS = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
+
+
+def flip_padded(x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+    """Reverse the first lengths[b] steps of each sequence b of x (T, B, ...);
+    the padding stays at the end. Its own inverse."""
+    T = x.shape[0]
+    t = torch.arange(T, device=x.device)[:, None]                  # (T, 1)
+    n = lengths.to(x.device)[None, :]                              # (1, B)
+    src = torch.where(t < n, n - 1 - t, t)                         # (T, B)
+    return x.gather(0, src.view(T, -1, *([1] * (x.dim() - 2))).expand_as(x))
 POOLINGS = ("last", "max_mean")
 
 
@@ -100,7 +115,12 @@ class RecurrentClassifier(nn.Module):
             self.conv = nn.Conv1d(embed_size, conv_channels, conv_kernel,
                                   padding=conv_kernel // 2)
             rnn_input = conv_channels
-        self.rnn = CELLS[cell](rnn_input, hidden_size, bidirectional=bidirectional)
+        # Two directions are two layers: self.rnn reads x_1..x_{T_b}, and
+        # self.rnn_reverse reads x_{T_b}..x_1 (see flip_padded); together they
+        # are torch.nn's bidirectional layer (bidirectional_state_dict).
+        self.rnn = CELLS[cell](rnn_input, hidden_size)
+        self.rnn_reverse = (CELLS[cell](rnn_input, hidden_size) if bidirectional
+                            else None)
         dirs = 2 if bidirectional else 1
         summary = dirs * hidden_size * (2 if pooling == "max_mean" else 1)
         self.head = nn.Linear(summary, 2)
@@ -122,16 +142,42 @@ class RecurrentClassifier(nn.Module):
         lengths = torch.div(lengths + self.pool - 1, self.pool, rounding_mode="floor")
         return x.permute(2, 0, 1), lengths                       # (T', B, C)
 
+    def outputs(self, ids: torch.Tensor, lengths: torch.Tensor
+                ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Outputs (T', B, dirs*H), final states (B, dirs*H) and lengths (B,).
+
+        The outputs past each review's length T'_b are not meaningful (they
+        have read padding) and are never used.
+        """
+        x, lengths = self.features(ids, lengths)
+        b = torch.arange(x.shape[1], device=x.device)
+        end = lengths.to(x.device) - 1                             # (B,)
+        # The outputs before step T_b never see the padding after it, so the
+        # padded batch gives the same h_1..h_{T_b} as a packed one, faster on
+        # the CPU, as long as nothing past T_b is read.
+        out, _ = self.rnn(x)                                       # (T', B, H)
+        outs, lasts = [out], [out[end, b]]                         # h_{T_b}
+        if self.rnn_reverse is not None:
+            back, _ = self.rnn_reverse(flip_padded(x, lengths))    # x_{T_b}..x_1
+            lasts.append(back[end, b])                             # backward h_1
+            outs.append(flip_padded(back, lengths))                # in time order
+        return torch.cat(outs, -1), torch.cat(lasts, -1), lengths
+
+    def bidirectional_state_dict(self) -> dict:
+        """The recurrent weights in the layout of ``torch.nn``'s bidirectional layer
+        (``weight_ih_l0``, ..., ``weight_ih_l0_reverse``, ...)."""
+        state = dict(self.rnn.state_dict())
+        if self.rnn_reverse is not None:
+            back = self.rnn_reverse.state_dict()
+            state |= {k + "_reverse": v for k, v in back.items()}
+        return state
+
     def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         _check_batch(ids, lengths)
-        x, lengths = self.features(ids, lengths)
-        packed = pack_padded_sequence(x, lengths.cpu(), enforce_sorted=False)
-        out, state = self.rnn(packed)
+        out, last, lengths = self.outputs(ids, lengths)
         if self.pooling == "last":
-            h_n = state[0] if isinstance(state, tuple) else state  # (dirs, B, H)
-            s = torch.cat(list(h_n), dim=-1)                       # (B, dirs*H)
+            s = last                                               # (B, dirs*H)
         else:
-            out, _ = pad_packed_sequence(out)                      # (T', B, dirs*H)
             valid = (torch.arange(out.shape[0], device=out.device)[:, None]
                      < lengths.to(out.device)[None, :])[..., None]  # (T', B, 1)
             mx = out.masked_fill(~valid, float("-inf")).amax(0)    # (B, dirs*H)
