@@ -1,4 +1,4 @@
-"""The diagram of the chapter "Sentiment analysis of movie reviews" (``book/sentiment``).
+"""Diagram of the chapter "Sentiment analysis of movie reviews" (book/sentiment).
 
 ``draw_pipeline()`` draws the path of a review from raw text to the predicted
 probability that it is positive: the text pipeline of :mod:`rnnbook.text`
@@ -38,7 +38,7 @@ def draw_pipeline():
     bottom = [
         ("embedding\n(T, B, D)", X, False),
         ("Conv1d, ReLU,\nmax-pool of S\n(T/S, B, channels)", X, True),
-        ("RNN / GRU / LSTM\n1 or 2 directions\n(2: packed)", Hd, False),
+        ("RNN / GRU / LSTM\nforwards, and\nbackwards if bi-\ndirectional", Hd, False),
         ("pool over valid\nsteps: last or\nmax and mean", Hd, False),
         ("linear, softmax\np(positive)\n(B,)", O, False),
     ]
