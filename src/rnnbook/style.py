@@ -75,7 +75,8 @@ RC = {
     "grid.alpha": 0.3,
     "grid.linewidth": 0.6,
     "lines.linewidth": 1.6,
-    "legend.frameon": True,  # a framed legend: lines no longer run through its text
+    # a framed legend: lines no longer run through its text
+    "legend.frameon": True,
     "legend.framealpha": 0.92,
     "legend.edgecolor": "0.8",
     "legend.fancybox": False,
