@@ -28,9 +28,9 @@ numbers (MSE / MAE on the validation part) are 61.83 / 5.94, 106.67 / 7.14
 these definitions reproduce them to the last digit printed.
 
 .. note::
-   The course's code calls its moving average of dx with a window of 50 in
-   one version and 30 in another; only the window of 30 (the mean of the last
-   30 differenced values, which all lie before t) reproduces the published
+   Accounts of the course's code differ on the window of the moving average
+   of dx, 30 or 50; only the window of 30 (the mean of the last 30
+   differenced values, which all lie before t) reproduces the published
    53.76 / 5.90 and 34.32 / 4.61. The smoothed past is the centred mean of the
    eleven values x_{t-370}, ..., x_{t-360}, all of them more than 359 days
    before t, so no forecast here looks at x_t or later.
