@@ -1,4 +1,4 @@
-"""rnnbook.forecast: shapes, causality, training, the range test, multi-step."""
+"""rnnbook.forecast: shapes, causality, training, range test, multi-step."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from rnnbook.forecast import (
     lambda: RecurrentForecaster("rnn", horizon=3, hidden_size=4),
     lambda: RecurrentForecaster("lstm", horizon=3, hidden_size=4),
     lambda: RecurrentForecaster("gru", horizon=3, hidden_size=4),
-    lambda: RecurrentForecaster("lstm", horizon=3, hidden_size=4, conv_channels=5),
+    lambda: RecurrentForecaster("lstm", horizon=3, hidden_size=4,
+                                conv_channels=5),
 ])
 def test_shapes(make):
     torch.manual_seed(0)
@@ -74,10 +75,11 @@ def test_lr_range_test_grows_geometrically_and_stops_on_divergence():
     X = rng.normal(size=(128, 4)).astype(np.float32)
     y = X.sum(1)
     torch.manual_seed(0)
-    lrs, losses = lr_range_test(LinearForecaster(4), X, y, lr_min=1e-4, lr_max=100.0,
-                                steps=60)
+    lrs, losses = lr_range_test(LinearForecaster(4), X, y, lr_min=1e-4,
+                                lr_max=100.0, steps=60)
     assert len(lrs) == len(losses) <= 60
-    np.testing.assert_allclose(lrs[1:] / lrs[:-1], (1e6) ** (1 / 59), rtol=1e-9)
+    np.testing.assert_allclose(lrs[1:] / lrs[:-1], (1e6) ** (1 / 59),
+                               rtol=1e-9)
     assert losses[-1] > 4 * losses.min()              # it diverged and stopped
     with pytest.raises(ValueError):
         lr_range_test(LinearForecaster(4), X, y, lr_min=1.0, lr_max=0.1)

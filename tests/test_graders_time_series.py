@@ -46,7 +46,7 @@ def test_moving_average_wrong_answers_fail(capsys):
     assert check_moving_average(ma_list) is False
 
 
-# ------------------------------------------------- differencing + smoothed past
+# ---------------------------------------------- differencing + smoothed past
 def smooth_loop(series, times):
     out = []
     for t in times:
@@ -119,4 +119,5 @@ def test_recursive_forecast():
     assert check_recursive_forecast(recursive_loop)
     assert not check_recursive_forecast(recursive_no_feedback)
     assert not check_recursive_forecast(recursive_prepends)
-    assert not check_recursive_forecast(lambda s, w, h: np.zeros((len(w), h + 1)))
+    assert not check_recursive_forecast(
+        lambda s, w, h: np.zeros((len(w), h + 1)))

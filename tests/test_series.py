@@ -1,4 +1,7 @@
-"""rnnbook.series: the course's series and baselines, to the digits it publishes."""
+"""rnnbook.series: the course's series and baselines.
+
+Checked to the digits the course publishes.
+"""
 
 from __future__ import annotations
 
@@ -27,7 +30,8 @@ def test_series_is_the_courses(course):
     # the course's formula, written out independently
     u = (t % 365) / 365
     pattern = np.where(u < 0.4, np.cos(u * 2 * np.pi), 1 / np.exp(3 * u))
-    want = 10 + 0.05 * t + 40 * pattern + np.random.RandomState(42).randn(1461) * 5
+    want = (10 + 0.05 * t + 40 * pattern
+            + np.random.RandomState(42).randn(1461) * 5)
     np.testing.assert_allclose(x, want, rtol=0, atol=1e-12)
     # the signal repeats every year up to the trend, 365 * 0.05
     np.testing.assert_allclose(signal[365:] - signal[:-365], 18.25, atol=1e-9)
@@ -49,16 +53,19 @@ def test_baselines_reproduce_the_course(course, name, want):
         "differencing plus smoothed past":
             lambda: smoothed_differenced_forecast(x, times),
     }[name]()
-    got = (round(mse(x[times], forecast), 2), round(mae(x[times], forecast), 2))
+    got = (round(mse(x[times], forecast), 2),
+           round(mae(x[times], forecast), 2))
     assert got == want
 
 
 def test_baselines_equal_the_courses_slicing(course):
-    # the course's own index arithmetic on whole arrays, as an independent reference
+    # the course's own index arithmetic on whole arrays, as an
+    # independent reference
     x, _, times = course
 
     def ma(series, w):
-        return np.array([series[i:i + w].mean() for i in range(len(series) - w)])
+        return np.array([series[i:i + w].mean()
+                         for i in range(len(series) - w)])
 
     np.testing.assert_allclose(naive_forecast(x, times), x[SPLIT - 1:-1])
     np.testing.assert_allclose(moving_average_forecast(x, times, 30),
@@ -75,7 +82,8 @@ def test_baselines_equal_the_courses_slicing(course):
 def test_forecasts_never_look_at_the_target(course):
     x, _, times = course
     y = x.copy()
-    y[times] += 1000.0          # change every target: no forecast of x_t may move
+    # change every target: no forecast of x_t may move
+    y[times] += 1000.0
     for f in (lambda s: naive_forecast(s, times[:1]),
               lambda s: moving_average_forecast(s, times[:1], 30),
               lambda s: smoothed_differenced_forecast(s, times[:1])):

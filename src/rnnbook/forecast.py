@@ -1,4 +1,4 @@
-"""Forecasting models, their training loop, the learning-rate range test, multi-step.
+"""Forecasters, their training loop, the learning-rate range test, multi-step.
 
 A forecaster reads a window of past values and predicts the next value (or,
 for a direct multi-step forecaster, the next ``horizon`` values). Windows come
@@ -10,7 +10,8 @@ The models are the five of Moroney's course "Sequences, Time Series and
 Prediction" (2019), written with ``torch.nn``:
 
 ``LinearForecaster``       y_hat = W vec(x) + b               (one Dense layer)
-``DenseForecaster``        two hidden ReLU layers of H units, then a linear layer
+``DenseForecaster``        two hidden ReLU layers of H units,
+                           then a linear layer
 ``RecurrentForecaster``    an Elman RNN, LSTM or GRU over the m steps;
                            y_hat = W_hy h_m + b_y from the last hidden state
                            (many-to-one); with ``conv_channels`` a causal
@@ -52,12 +53,13 @@ LOSSES = {
 
 
 def _as_windows(x: torch.Tensor) -> torch.Tensor:
-    """(B, m) or (B, m, D) -> (B, m, D), with a clear error for anything else."""
+    """(B, m) or (B, m, D) -> (B, m, D); a clear error for anything else."""
     if x.dim() == 2:
         return x.unsqueeze(-1)
     if x.dim() != 3:
         raise ValueError(
-            f"expected windows of shape (B, m) or (B, m, D), got {tuple(x.shape)}")
+            "expected windows of shape (B, m) or (B, m, D), "
+            f"got {tuple(x.shape)}")
     return x
 
 
@@ -75,7 +77,10 @@ class LinearForecaster(nn.Module):
 
 
 class DenseForecaster(nn.Module):
-    """Two hidden ReLU layers of ``hidden_size`` units, then a linear read-out."""
+    """Two hidden ReLU layers, then a linear read-out.
+
+    Both hidden layers have ``hidden_size`` units.
+    """
 
     def __init__(self, window: int, input_size: int = 1, hidden_size: int = 10,
                  horizon: int = 1):
@@ -100,11 +105,13 @@ class RecurrentForecaster(nn.Module):
 
     KINDS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 
-    def __init__(self, kind: str = "lstm", input_size: int = 1, hidden_size: int = 32,
-                 horizon: int = 1, conv_channels: int | None = None):
+    def __init__(self, kind: str = "lstm", input_size: int = 1,
+                 hidden_size: int = 32, horizon: int = 1,
+                 conv_channels: int | None = None):
         super().__init__()
         if kind not in self.KINDS:
-            raise ValueError(f"kind must be one of {sorted(self.KINDS)}, got {kind!r}")
+            raise ValueError(
+                f"kind must be one of {sorted(self.KINDS)}, got {kind!r}")
         self.kind = kind
         self.conv = None
         if conv_channels is not None:
@@ -116,7 +123,8 @@ class RecurrentForecaster(nn.Module):
     def forward(self, x):
         x = _as_windows(x)                               # (B, m, D)
         if self.conv is not None:
-            z = nn.functional.pad(x.transpose(1, 2), (2, 0))  # (B, D, m + 2), causal
+            # (B, D, m + 2), causal
+            z = nn.functional.pad(x.transpose(1, 2), (2, 0))
             x = torch.relu(self.conv(z)).transpose(1, 2)      # (B, m, C)
         out, _ = self.rnn(x.transpose(0, 1))             # (m, B, H)
         return self.head(out[-1])                        # (B, horizon)
@@ -127,10 +135,12 @@ def _tensor(a, device=None) -> torch.Tensor:
 
 
 def fit_forecaster(model: nn.Module, X, y, *, epochs: int, lr: float = 3e-3,
-                   batch_size: int = 32, loss: str = "mse", weight_decay: float = 0.0,
-                   seed: int = 0, device=None, progress: bool = True) -> list[float]:
-    """Train ``model`` on windows ``X`` (n, m[, D]), targets ``y`` (n,) or (n, horizon).
+                   batch_size: int = 32, loss: str = "mse",
+                   weight_decay: float = 0.0, seed: int = 0, device=None,
+                   progress: bool = True) -> list[float]:
+    """Train ``model`` on windows ``X`` and targets ``y``.
 
+    Windows ``X`` are (n, m[, D]), targets ``y`` (n,) or (n, horizon).
     Mini-batches are drawn without replacement, in an order fixed by ``seed``;
     Adam's learning rate decays from ``lr`` to 0 on a cosine over all steps.
     Returns the mean training loss of every epoch.
@@ -141,15 +151,17 @@ def fit_forecaster(model: nn.Module, X, y, *, epochs: int, lr: float = 3e-3,
     if y.dim() == 1:
         y = y.unsqueeze(1)                               # (n, 1)
     if len(X) != len(y):
-        raise ValueError(f"X and y must have as many rows, got {len(X)} and {len(y)}")
+        raise ValueError(
+            f"X and y must have as many rows, got {len(X)} and {len(y)}")
     model.to(device)
-    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
+    opt = torch.optim.AdamW(model.parameters(), lr=lr,
+                            weight_decay=weight_decay)
     n_batches = math.ceil(len(X) / batch_size)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, epochs * n_batches)
     gen = torch.Generator().manual_seed(seed)
     history = []
-    for _ in tqdm(range(epochs), desc=type(model).__name__, disable=not progress,
-                  leave=False):
+    for _ in tqdm(range(epochs), desc=type(model).__name__,
+                  disable=not progress, leave=False):
         order = torch.randperm(len(X), generator=gen).to(X.device)
         total = 0.0
         for i in range(0, len(X), batch_size):
@@ -166,20 +178,25 @@ def fit_forecaster(model: nn.Module, X, y, *, epochs: int, lr: float = 3e-3,
 
 @torch.no_grad()
 def predict(model: nn.Module, X, batch_size: int = 1024) -> np.ndarray:
-    """The model's forecasts for windows ``X``: (n,) for one step, else (n, horizon)."""
+    """The model's forecasts for windows ``X``.
+
+    Returns (n,) for one step, else (n, horizon).
+    """
     model.eval()
     device = next(model.parameters()).device
     X = _tensor(X, device)
-    out = torch.cat([model(X[i:i + batch_size]) for i in range(0, len(X), batch_size)])
+    out = torch.cat([model(X[i:i + batch_size])
+                     for i in range(0, len(X), batch_size)])
     model.train()
     out = out.cpu().numpy()
     return out[:, 0] if out.shape[1] == 1 else out
 
 
-def lr_range_test(model: nn.Module, X, y, *, lr_min: float = 1e-5, lr_max: float = 1.0,
-                  steps: int = 100, batch_size: int = 32, loss: str = "mse",
-                  seed: int = 0, device=None) -> tuple[np.ndarray, np.ndarray]:
-    """Train with a learning rate growing from ``lr_min`` to ``lr_max``, one step each.
+def lr_range_test(model: nn.Module, X, y, *, lr_min: float = 1e-5,
+                  lr_max: float = 1.0, steps: int = 100, batch_size: int = 32,
+                  loss: str = "mse", seed: int = 0,
+                  device=None) -> tuple[np.ndarray, np.ndarray]:
+    """Train one step at each learning rate from ``lr_min`` up to ``lr_max``.
 
     Step k uses lr_min * (lr_max / lr_min) ** (k / (steps - 1)) and records the
     loss of its mini-batch. Returns ``(lrs, losses)``; the sweep stops early
@@ -187,7 +204,8 @@ def lr_range_test(model: nn.Module, X, y, *, lr_min: float = 1e-5, lr_max: float
     The model is changed: pass a fresh one.
     """
     if not 0 < lr_min < lr_max:
-        raise ValueError(f"need 0 < lr_min < lr_max, got {lr_min} and {lr_max}")
+        raise ValueError(
+            f"need 0 < lr_min < lr_max, got {lr_min} and {lr_max}")
     X, y = _tensor(X, device), _tensor(y, device)
     if y.dim() == 1:
         y = y.unsqueeze(1)
@@ -227,9 +245,10 @@ def recursive_forecast(model: nn.Module, windows, horizon: int) -> np.ndarray:
         raise ValueError(f"windows must be (B, m), got {tuple(window.shape)}")
     steps = []
     for _ in range(horizon):
-        y_hat = model(window)[:, :1]                     # (B, 1): one step only
+        y_hat = model(window)[:, :1]  # (B, 1): one step only
         steps.append(y_hat)
-        window = torch.cat([window[:, 1:], y_hat], dim=1)  # drop oldest, add forecast
+        # drop the oldest value, add the forecast
+        window = torch.cat([window[:, 1:], y_hat], dim=1)
     model.train()
     return torch.cat(steps, dim=1).cpu().numpy()         # (B, horizon)
 
@@ -243,6 +262,6 @@ def direct_targets(series, times, horizon: int) -> np.ndarray:
     times = np.asarray(times)
     if times.size and times.max() + horizon > len(series):
         raise ValueError(
-            f"the last time {times.max()} plus horizon {horizon} runs past the "
-            f"series of length {len(series)}")
+            f"the last time {times.max()} plus horizon {horizon} runs past "
+            f"the series of length {len(series)}")
     return series[times[:, None] + np.arange(horizon)[None, :]]

@@ -1,9 +1,10 @@
-"""Time series for forecasting: the course's synthetic series, windows, baselines.
+"""Time series for forecasting: the course's series, windows, baselines.
 
 The synthetic series of Moroney's course "Sequences, Time Series and
 Prediction" (2019) is a trend plus a yearly season plus Gaussian noise,
 
-    x_t = baseline + slope * t + amplitude * psi(((t + phase) mod period) / period)
+    x_t = baseline + slope * t
+          + amplitude * psi(((t + phase) mod period) / period)
           + eps_t,        eps_t ~ N(0, noise_level^2),
 
     psi(u) = cos(2 pi u)  if u < 0.4,   exp(-3 u)  otherwise,
@@ -20,7 +21,8 @@ The statistical forecasts of the course, each of x_t from values before t
     naive                     x_{t-1}
     moving average over m     (1/m) sum_{k=1..m} x_{t-k}
     differencing plus past    x_{t-365} + (1/30) sum_{k=1..30} dx_{t-k}
-    ... plus smoothed past    (1/11) sum_{j=-5..5} x_{t-365+j} + (1/30) sum dx_{t-k}
+    ... plus smoothed past    (1/11) sum_{j=-5..5} x_{t-365+j}
+                              + (1/30) sum_{k=1..30} dx_{t-k}
 
 with dx_t = x_t - x_{t-365} the series differenced at lag 365. The course's
 numbers (MSE / MAE on the validation part) are 61.83 / 5.94, 106.67 / 7.14
@@ -61,7 +63,10 @@ SPLIT = 1000
 
 
 def seasonal_pattern(u):
-    """The course's yearly shape psi(u) for u in [0, 1): a cosine, then a decay."""
+    """The course's yearly shape psi(u) for u in [0, 1).
+
+    A cosine, then a decay.
+    """
     u = np.asarray(u, dtype=float)
     return np.where(u < 0.4, np.cos(2 * np.pi * u), np.exp(-3 * u))
 
@@ -91,31 +96,36 @@ def _times(series, times, earliest: int = 0) -> np.ndarray:
         raise ValueError(f"series must be 1-D (T,), got shape {series.shape}")
     times = np.asarray(times)
     if times.ndim != 1 or times.dtype.kind not in "iu":
-        raise ValueError(f"times must be a 1-D integer array, got {times!r:.60}")
+        raise ValueError(
+            f"times must be a 1-D integer array, got {times!r:.60}")
     if times.size and (times.min() < earliest or times.max() >= len(series)):
         raise ValueError(
-            f"times must lie in [{earliest}, {len(series) - 1}] so that every "
-            f"forecast has the past it needs, got {times.min()} to {times.max()}")
+            f"times must lie in [{earliest}, {len(series) - 1}] so that "
+            f"every forecast has the past it needs, got {times.min()} to "
+            f"{times.max()}")
     return times
 
 
 def window_inputs(series, times, offsets) -> np.ndarray:
-    """The values ``series[t + o]`` for every time t and offset o: (n, len(offsets)).
+    """The values ``series[t + o]`` for every time t and offset o.
 
+    Returns an array of shape (n, len(offsets)), n = len(times).
     Offsets are negative (the past); ``offsets = -m, ..., -1`` gives the last
     m values before each t, the course's window, and
     ``offsets = -365 + (-K, ..., K)`` the 2K + 1 values around the same day
     one year earlier.
     """
     offsets = np.asarray(offsets)
-    if offsets.ndim != 1 or offsets.size == 0 or offsets.dtype.kind not in "iu":
+    if (offsets.ndim != 1 or offsets.size == 0
+            or offsets.dtype.kind not in "iu"):
         raise ValueError("offsets must be a non-empty 1-D integer array")
     if offsets.max() >= 0:
         raise ValueError(
-            f"offsets must be negative (values before t), got {offsets.max()}: "
-            "a forecast of x_t may not look at x_t or later")
+            "offsets must be negative (values before t), got "
+            f"{offsets.max()}: a forecast of x_t may not look at x_t or later")
     times = _times(series, times, earliest=-int(offsets.min()))
-    return np.asarray(series)[times[:, None] + offsets[None, :]]  # (n, len(offsets))
+    # (n, len(offsets))
+    return np.asarray(series)[times[:, None] + offsets[None, :]]
 
 
 def naive_forecast(series, times) -> np.ndarray:
@@ -140,11 +150,14 @@ def seasonal_difference(series, lag: int = PERIOD) -> np.ndarray:
 
 def mean_recent_difference(series, times, *, lag: int = PERIOD,
                            window: int = 30) -> np.ndarray:
-    """(1/window) sum_{k=1..window} dx_{t-k}: the recent year-on-year change."""
+    """The recent year-on-year change, (1/window) sum_{k=1..window} dx_{t-k}.
+
+    Here dx_s = x_s - x_{s-lag}, the series differenced at ``lag``.
+    """
     series = np.asarray(series, dtype=float)
     times = _times(series, times, earliest=lag + window)
     diff = np.full(len(series), np.nan)
-    diff[lag:] = seasonal_difference(series, lag)      # diff[t] = x_t - x_{t-lag}
+    diff[lag:] = seasonal_difference(series, lag)  # diff[t] = x_t - x_{t-lag}
     return moving_average_forecast(diff, times, window)
 
 
@@ -156,13 +169,16 @@ def differenced_forecast(series, times, *, lag: int = PERIOD,
 
 
 def smoothed_differenced_forecast(series, times, *, lag: int = PERIOD,
-                                  window: int = 30, half_width: int = 5) -> np.ndarray:
-    """As :func:`differenced_forecast`, with x_{t-lag} replaced by a centred mean.
+                                  window: int = 30,
+                                  half_width: int = 5) -> np.ndarray:
+    """As :func:`differenced_forecast`, x_{t-lag} replaced by a centred mean.
 
-    The past value is the mean of x_{t-lag-half_width}, ..., x_{t-lag+half_width}.
+    The past value is the mean of the 2 * half_width + 1 values
+    x_{t-lag-half_width}, ..., x_{t-lag+half_width}.
     """
     if not 0 <= half_width < lag:
-        raise ValueError(f"half_width must be in [0, {lag - 1}], got {half_width}")
+        raise ValueError(
+            f"half_width must be in [0, {lag - 1}], got {half_width}")
     offsets = -lag + np.arange(-half_width, half_width + 1)
     past = window_inputs(series, times, offsets).mean(axis=1)
     return past + mean_recent_difference(series, times, lag=lag, window=window)
@@ -192,5 +208,6 @@ def mae(target, forecast) -> float:
 def gaussian_mae(noise_level: float) -> float:
     """E|eps| for eps ~ N(0, noise_level^2): noise_level * sqrt(2 / pi)."""
     if noise_level < 0:
-        raise ValueError(f"noise_level must be non-negative, got {noise_level}")
+        raise ValueError(
+            f"noise_level must be non-negative, got {noise_level}")
     return float(noise_level * math.sqrt(2 / math.pi))

@@ -15,22 +15,26 @@ from ..style import COLORS
 
 def draw_forecast_windows(series, t: int, *, window: int = 20, lag: int = 365,
                           half_width: int = 10, ax=None):
-    """Plot ``series`` from t - lag - 60 to t + 30 with both windows and the target x_t.
+    """Plot ``series`` with both windows and the target x_t.
 
-    The recent window (the last ``window`` values) is shaded in the input colour,
-    the seasonal window (``2 * half_width + 1`` values centred on t - lag) in
-    the hidden-state colour, and x_t is marked in the output colour.
+    The plot spans t - lag - 60 to t + 30. The recent window (the last
+    ``window`` values) is shaded in the input colour, the seasonal window
+    (``2 * half_width + 1`` values centred on t - lag) in the hidden-state
+    colour, and x_t is marked in the output colour.
     """
     series = np.asarray(series)
     if not lag + half_width < t < len(series):
-        raise ValueError(f"t must lie in ({lag + half_width}, {len(series)}), got {t}")
+        raise ValueError(
+            f"t must lie in ({lag + half_width}, {len(series)}), got {t}")
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 3.4))
     lo, hi = max(t - lag - 60, 0), min(t + 30, len(series))
     steps = np.arange(lo, hi)
-    ax.plot(steps, series[lo:hi], color=COLORS["neutral"], lw=0.9, label="series")
+    ax.plot(steps, series[lo:hi], color=COLORS["neutral"], lw=0.9,
+            label="series")
     spans = [
-        (t - window, t - 1, COLORS["input"], f"last {window} values (the course)"),
+        (t - window, t - 1, COLORS["input"],
+         f"last {window} values (the course)"),
         (t - lag - half_width, t - lag + half_width, COLORS["hidden"],
          f"{2 * half_width + 1} values around t - {lag}"),
     ]

@@ -44,24 +44,27 @@ def _compare(got, want, case: str, problems: list[str]) -> None:
                         f"got {describe(got)}")
         return
     if got.shape != want.shape:
-        problems.append(f"{case}: expected shape {want.shape}, got {got.shape}")
+        problems.append(
+            f"{case}: expected shape {want.shape}, got {got.shape}")
         return
     err = float(np.max(np.abs(got - want)))
     if not err <= 1e-8 * (1 + float(np.max(np.abs(want)))):
         i = int(np.argmax(np.abs(got - want)))
-        problems.append(f"{case}: largest difference {err:.3g} at position {i} "
-                        f"(got {got.flat[i]:.4g}, expected {want.flat[i]:.4g})")
+        problems.append(
+            f"{case}: largest difference {err:.3g} at position {i} "
+            f"(got {got.flat[i]:.4g}, expected {want.flat[i]:.4g})")
 
 
 _RAISED = object()
 
 
 def _call(fn, args, case: str, problems: list[str]):
-    """The reader's answer, or ``_RAISED`` (and a problem) if the call raised."""
+    """The reader's answer, or ``_RAISED`` (and a problem) if ``fn`` raised."""
     try:
         return fn(*args)
     except Exception as exc:  # noqa: BLE001 - a verdict, never a traceback
-        problems.append(f"{case}: your function raised {type(exc).__name__}: {exc}")
+        problems.append(
+            f"{case}: your function raised {type(exc).__name__}: {exc}")
         return _RAISED
 
 
@@ -72,7 +75,8 @@ def check_moving_average(fn) -> bool:
     problems, n_cases = [], 0
     for window in (1, 3, 30):
         series = rng.normal(size=120).cumsum()
-        times = np.arange(window, 120) if window != 3 else np.array([5, 50, 119])
+        times = (np.arange(window, 120) if window != 3
+                 else np.array([5, 50, 119]))
         case = f"window={window}, times {times[0]}..{times[-1]}"
         n_cases += 1
         got = _call(fn, (series, times, window), case, problems)
@@ -82,24 +86,31 @@ def check_moving_average(fn) -> bool:
     ok = verdict(problems, n_cases, "the moving-average forecast",
                  reference="rnnbook.series.moving_average_forecast")
     if any("difference" in p for p in problems):
-        print("  hint: the forecast of x_t averages x_{t-window}, ..., x_{t-1}, "
-              "not x_t itself, which it has not seen yet")
+        print("  hint: the forecast of x_t averages x_{t-window}, ..., "
+              "x_{t-1}, not x_t itself, which it has not seen yet")
     return ok
 
 
 @graded
 def check_smoothed_differenced(fn) -> bool:
-    """Grade ``fn(series, times)`` against the course's smoothed differencing."""
+    """Grade ``fn(series, times)`` against the smoothed differencing.
+
+    The reference is the course's "differencing plus smoothed past".
+    """
     rng = np.random.default_rng(1)
     problems, n_cases = [], 0
-    for n, times in ((500, np.arange(400, 500)), (900, np.array([395, 700, 894]))):
-        series = 5 * rng.normal(size=n) + np.sin(np.arange(n) * 2 * np.pi / 365) * 40
+    for n, times in ((500, np.arange(400, 500)),
+                     (900, np.array([395, 700, 894]))):
+        series = (5 * rng.normal(size=n)
+                  + np.sin(np.arange(n) * 2 * np.pi / 365) * 40)
         case = f"series of {n} values, times {times[0]}..{times[-1]}"
         n_cases += 1
         got = _call(fn, (series, times), case, problems)
         if got is not _RAISED:
-            _compare(got, smoothed_differenced_forecast(series, times), case, problems)
-    return verdict(problems, n_cases, "the differencing plus smoothed past forecast",
+            _compare(got, smoothed_differenced_forecast(series, times),
+                     case, problems)
+    return verdict(problems, n_cases,
+                   "the differencing plus smoothed past forecast",
                    reference="rnnbook.series.smoothed_differenced_forecast")
 
 
@@ -123,10 +134,13 @@ def check_gaussian_mae(fn) -> bool:
             hint = ""
             if level and abs(got - level) < 1e-9:
                 hint = " (that is the standard deviation, not the mean |eps|)"
-            elif level and abs(got - level * math.sqrt(2 / math.pi) ** 2) < 1e-9:
+            elif (level
+                  and abs(got - level * math.sqrt(2 / math.pi) ** 2) < 1e-9):
                 hint = " (check the square root)"
-            problems.append(f"{case}: got {got:.6g}, expected {want:.6g}{hint}")
-    return verdict(problems, len(levels), "the expected absolute Gaussian error",
+            problems.append(
+                f"{case}: got {got:.6g}, expected {want:.6g}{hint}")
+    return verdict(problems, len(levels),
+                   "the expected absolute Gaussian error",
                    reference="noise_level * sqrt(2 / pi)")
 
 
@@ -148,7 +162,8 @@ def check_recursive_forecast(fn) -> bool:
     for B, m, horizon in ((4, 5, 1), (3, 6, 7), (2, 3, 10)):
         weights = rng.normal(size=m) / m
 
-        def step(window, weights=weights):          # a linear one-step forecaster
+        # a linear one-step forecaster
+        def step(window, weights=weights):
             window = np.asarray(window, dtype=float)
             if window.ndim != 2 or window.shape[1] != len(weights):
                 raise ValueError(f"step expects windows (B, {len(weights)}), "
