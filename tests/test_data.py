@@ -1,4 +1,5 @@
-"""rnnbook.data: verified, atomic downloads, cache hits, offline errors, safe extraction."""
+"""rnnbook.data: verified, atomic downloads, cache hits, offline errors, safe
+extraction."""
 
 from __future__ import annotations
 
@@ -229,7 +230,7 @@ def test_offline_copies_load_and_verify(no_network):
     assert len(texts) == len(labels) > 0 and set(labels) == {0, 1}
 
 
-# ------------------------------------------------------------ no silent failures
+# ---------------------------------------------------------- no silent failures
 
 
 def _tree(root: Path, counts: dict[str, int]) -> None:
@@ -441,8 +442,8 @@ def test_imdb_limit_reads_a_fixed_balanced_subset(no_network):
     texts, labels = data.load_imdb("train", limit=3)
     assert len(texts) == 6 and labels.tolist() == [0, 0, 0, 1, 1, 1]
     full, _ = data.load_imdb("train")
-    assert texts[:3] == full[:3]                 # the first files of neg, sorted
-    assert texts[3:] == full[12_500:12_503]      # and of pos
+    assert texts[:3] == full[:3]             # the first files of neg, sorted
+    assert texts[3:] == full[12_500:12_503]  # and of pos
 
 
 @pytest.mark.parametrize("limit", [0, -2, 1.5, "10"])

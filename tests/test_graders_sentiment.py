@@ -1,4 +1,5 @@
-"""The graders of book/sentiment accept correct answers and reject the usual slips."""
+"""The graders of book/sentiment accept correct answers and reject the usual
+slips."""
 
 from __future__ import annotations
 
@@ -31,9 +32,11 @@ def test_pooling_grader_accepts_correct_answers(capsys):
 
 
 def test_pooling_reference_equals_the_model_summary():
-    """The grader's loop computes what RecurrentClassifier's "max_mean" does."""
+    """The grader's loop computes what RecurrentClassifier's "max_mean"
+    does."""
     torch.manual_seed(0)
-    model = RecurrentClassifier("gru", 9, 3, 4, pooling="max_mean").double().eval()
+    model = RecurrentClassifier("gru", 9, 3, 4,
+                                pooling="max_mean").double().eval()
     ids = torch.tensor([[2, 3], [4, 0], [5, 0]])
     lengths = torch.tensor([3, 1])
     from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
@@ -45,8 +48,10 @@ def test_pooling_reference_equals_the_model_summary():
 
 
 def test_pooling_grader_names_the_slips(capsys):
-    assert not check_masked_pooling(lambda o, n: torch.cat([o.amax(0), o.mean(0)], -1))
-    assert "padding after each sequence's end counts" in capsys.readouterr().out
+    assert not check_masked_pooling(
+        lambda o, n: torch.cat([o.amax(0), o.mean(0)], -1))
+    assert ("padding after each sequence's end counts"
+            in capsys.readouterr().out)
     swapped = lambda o, n: torch.cat(  # noqa: E731
         [pooling_vectorised(o, n)[:, o.shape[2]:],
          pooling_vectorised(o, n)[:, :o.shape[2]]], -1)
@@ -96,5 +101,6 @@ def test_vocab_grader_names_the_slips(capsys):
     assert not check_build_vocab(unstable)
     out = capsys.readouterr().out
     assert "not yet" in out and "alphabetical" in out
-    assert not check_build_vocab(lambda docs, m: np.array(build_vocab(docs, m)))
+    assert not check_build_vocab(
+        lambda docs, m: np.array(build_vocab(docs, m)))
     assert "expected a list of str" in capsys.readouterr().out

@@ -1,4 +1,5 @@
-"""rnnbook.sentiment: padding never changes a prediction; fit learns and stops early."""
+"""rnnbook.sentiment: padding never changes a prediction; fit learns and stops
+early."""
 
 from __future__ import annotations
 
@@ -25,12 +26,12 @@ def _alone_vs_batched(model):
 @pytest.mark.parametrize("conv", [None, 6])
 @pytest.mark.parametrize("bidirectional", [False, True])
 @pytest.mark.parametrize("cell", list(S.CELLS))
-def test_recurrent_prediction_does_not_depend_on_padding(cell, bidirectional, conv,
-                                                          pooling):
+def test_recurrent_prediction_does_not_depend_on_padding(cell, bidirectional,
+                                                          conv, pooling):
     torch.manual_seed(0)
     model = S.RecurrentClassifier(cell, 12, 4, 5, bidirectional=bidirectional,
-                                  pooling=pooling, conv_channels=conv, conv_kernel=3,
-                                  pool=2, dropout=0.5).double()
+                                  pooling=pooling, conv_channels=conv,
+                                  conv_kernel=3, pool=2, dropout=0.5).double()
     batched, alone = _alone_vs_batched(model)
     assert batched.shape == (4, 2)
     torch.testing.assert_close(batched, alone, rtol=1e-12, atol=1e-12)
@@ -74,7 +75,8 @@ def test_mean_embedding_ignores_padding_and_word_order():
     torch.testing.assert_close(batched, alone)
     shuffled = model(*pad_batch([SEQS[0][::-1]]))
     torch.testing.assert_close(shuffled, alone[:1])
-    assert model.embedding.weight.grad is None and model.embedding.padding_idx == 0
+    assert (model.embedding.weight.grad is None
+            and model.embedding.padding_idx == 0)
 
 
 def test_models_reject_bad_input():
@@ -84,13 +86,16 @@ def test_models_reject_bad_input():
         S.RecurrentClassifier("gru", 5, 2, 2, pooling="attention")
     model = S.RecurrentClassifier("gru", 5, 2, 2)
     with pytest.raises(ValueError, match=r"time-major \(T, B\)"):
-        model(torch.zeros(2, 3, 4, dtype=torch.long), torch.ones(3, dtype=torch.long))
+        model(torch.zeros(2, 3, 4, dtype=torch.long),
+              torch.ones(3, dtype=torch.long))
     with pytest.raises(ValueError, match=r"lengths must have shape \(B,\)"):
-        model(torch.zeros(2, 3, dtype=torch.long), torch.ones(2, dtype=torch.long))
+        model(torch.zeros(2, 3, dtype=torch.long),
+              torch.ones(2, dtype=torch.long))
 
 
 def _toy(n, rng):
-    """Label 1 when the review holds word 2, 0 when it holds word 3, amid noise."""
+    """Label 1 when the review holds word 2, 0 when it holds word 3, amid
+    noise."""
     seqs, labels = [], rng.integers(0, 2, n)
     for y in labels:
         s = list(rng.integers(4, 20, rng.integers(3, 12)))
@@ -108,7 +113,8 @@ def test_fit_learns_a_keyword_task_and_restores_the_best_epoch():
                  progress=False)
     assert len(hist.val_acc) == len(hist.train_loss) == len(hist.seconds) <= 4
     assert hist.best_val_acc == max(hist.val_acc) > 0.95
-    assert S.accuracy(S.predict_proba(model, val[0]), val[1]) == hist.best_val_acc
+    assert (S.accuracy(S.predict_proba(model, val[0]), val[1])
+            == hist.best_val_acc)
     assert len(hist.step_loss) == len(hist.val_acc) * 13
 
 
@@ -119,14 +125,16 @@ def test_fit_is_repeatable_and_stops_after_patience():
     def run():
         torch.manual_seed(0)
         model = S.RecurrentClassifier("lstm", 20, 4, 4, dropout=0.3)
-        return S.fit(model, train, val, epochs=3, lr=1e-2, seed=3, progress=False)
+        return S.fit(model, train, val, epochs=3, lr=1e-2, seed=3,
+                     progress=False)
 
     assert run().val_loss == run().val_loss
     torch.manual_seed(0)
     frozen = S.MeanEmbedding(20, 4)
     hist = S.fit(frozen, train, val, epochs=6, lr=1e-12, patience=2, seed=0,
                  progress=False)
-    assert len(hist.val_acc) == 3 and hist.best_epoch == 1   # no gain: 1 + 2 epochs
+    # no gain: 1 + 2 epochs
+    assert len(hist.val_acc) == 3 and hist.best_epoch == 1
 
 
 def test_predict_proba_keeps_the_input_order():

@@ -49,7 +49,8 @@ from pathlib import Path
 import numpy as np
 
 __all__ = [
-    "DATASETS", "Dataset", "DataUnavailableError", "ChecksumError", "STALE_SECONDS", "data_dir",
+    "DATASETS", "Dataset", "DataUnavailableError", "ChecksumError",
+    "STALE_SECONDS", "data_dir",
     "fetch", "download", "extract", "sha256sum",
     "load_text", "load_sunspots", "load_dinos", "load_imdb",
 ]
@@ -63,8 +64,9 @@ class ChecksumError(ValueError):
     """A file's SHA-256 differs from the pinned one."""
 
 
-#: A temporary download or extraction folder untouched for this many seconds was
-#: left by a killed run (a running download writes to its file every few ms).
+#: A temporary download or extraction folder untouched for this many seconds
+#: was left by a killed run (a running download writes to its file every few
+#: ms).
 STALE_SECONDS = 3600
 #: What a failing download raises: no network, a timeout, a connection cut
 #: mid-transfer (http.client.IncompleteRead), a server error.
@@ -94,41 +96,51 @@ class Dataset:
 DATASETS: dict[str, Dataset] = {
     d.name: d
     for d in [
-        Dataset("timemachine",
-                "http://d2l-data.s3-accelerate.amazonaws.com/timemachine.txt",
-                "8424dbd9532ac81f7e5f0b6add90e6952baea29158309d7d1bf3884f4e12c516",
-                "timemachine.txt", cite="wells1895time"),
-        Dataset("tinyshakespeare",
-                "https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt",
-                "86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed",
-                "tinyshakespeare/input.txt", cite="karpathy2015charrnn"),
-        Dataset("dinos",
-                "https://raw.githubusercontent.com/prateekb1912/dinosaur-island/"
-                "881521cb5431586bb513e9eddc92a8915c52a884/dinos.txt",
-                "ad6465621cf56c08f71d4fbb40cf7eab763f9df42c54cc460d6c4d86e9c927fb",
-                "dinos.txt", cite="ng2018sequence"),
-        Dataset("sunspots",
-                "https://storage.googleapis.com/tensorflow-1-public/course4/Sunspots.csv",
-                "0ef4cf0379879a9be0043885d8de1c1907ae852c903a0fcbbc58ba813efb3f10",
-                "Sunspots.csv", cite="silso2018sunspots"),
-        Dataset("imdb",
-                "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz",
-                "c40f74a18d3b61f90feba1e17730e0d38e8b97c05fde7008942e91923d1658fe",
-                "aclImdb_v1.tar.gz", folder="aclImdb", cite="maas2011learning",
-                # 12,500 labelled reviews per split and class (Maas et al. 2011). The
-                # 50,000 unlabelled ones in train/unsup are not read by load_imdb, and
-                # offline copies keep only a few of them, so they are not counted.
-                expected_files=tuple((f"{split}/{label}", 12_500)
-                                     for split in ("train", "test")
-                                     for label in ("pos", "neg"))),
+        Dataset(
+            "timemachine",
+            "http://d2l-data.s3-accelerate.amazonaws.com/timemachine.txt",
+            "8424dbd9532ac81f7e5f0b6add90e6952baea29158309d7d1bf3884f4e12c516",
+            "timemachine.txt", cite="wells1895time"),
+        Dataset(
+            "tinyshakespeare",
+            "https://raw.githubusercontent.com/karpathy/char-rnn/master/data/"
+            "tinyshakespeare/input.txt",
+            "86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed",
+            "tinyshakespeare/input.txt", cite="karpathy2015charrnn"),
+        Dataset(
+            "dinos",
+            "https://raw.githubusercontent.com/prateekb1912/dinosaur-island/"
+            "881521cb5431586bb513e9eddc92a8915c52a884/dinos.txt",
+            "ad6465621cf56c08f71d4fbb40cf7eab763f9df42c54cc460d6c4d86e9c927fb",
+            "dinos.txt", cite="ng2018sequence"),
+        Dataset(
+            "sunspots",
+            "https://storage.googleapis.com/tensorflow-1-public/course4/"
+            "Sunspots.csv",
+            "0ef4cf0379879a9be0043885d8de1c1907ae852c903a0fcbbc58ba813efb3f10",
+            "Sunspots.csv", cite="silso2018sunspots"),
+        Dataset(
+            "imdb",
+            "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz",
+            "c40f74a18d3b61f90feba1e17730e0d38e8b97c05fde7008942e91923d1658fe",
+            "aclImdb_v1.tar.gz", folder="aclImdb", cite="maas2011learning",
+            # 12,500 labelled reviews per split and class (Maas et al.
+            # 2011). The 50,000 unlabelled ones in train/unsup are not read
+            # by load_imdb, and offline copies keep only a few of them, so
+            # they are not counted.
+            expected_files=tuple((f"{split}/{label}", 12_500)
+                                 for split in ("train", "test")
+                                 for label in ("pos", "neg"))),
     ]
 }
 
 
 def data_dir() -> Path:
-    """The cache folder: ``$RNNBOOK_DATA`` if set, else ``~/.cache/rnnbook``."""
+    """The cache folder: ``$RNNBOOK_DATA`` if set, else
+    ``~/.cache/rnnbook``."""
     env = os.environ.get("RNNBOOK_DATA")
-    return Path(env).expanduser() if env else Path.home() / ".cache" / "rnnbook"
+    return (Path(env).expanduser() if env
+            else Path.home() / ".cache" / "rnnbook")
 
 
 def sha256sum(path: str | os.PathLike) -> str:
@@ -140,7 +152,8 @@ def sha256sum(path: str | os.PathLike) -> str:
     return h.hexdigest()
 
 
-def download(url: str, dest: str | os.PathLike, sha256: str, *, timeout: float = 60) -> Path:
+def download(url: str, dest: str | os.PathLike, sha256: str, *,
+             timeout: float = 60) -> Path:
     """Download ``url`` to ``dest`` atomically, verifying its SHA-256.
 
     The bytes go to a temporary file beside ``dest`` (a unique name, so that
@@ -153,7 +166,8 @@ def download(url: str, dest: str | os.PathLike, sha256: str, *, timeout: float =
     _writable_folder(dest.parent)
     _remove_stale(dest.parent, f".{dest.name}.", ".part")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part",
+                                   dir=dest.parent)
     except OSError as err:
         raise DataUnavailableError(_folder_message(dest.parent, err)) from err
     try:
@@ -162,12 +176,14 @@ def download(url: str, dest: str | os.PathLike, sha256: str, *, timeout: float =
                 with urllib.request.urlopen(url, timeout=timeout) as response:
                     _copy_with_progress(response, out, dest.name)
             except _NETWORK_ERRORS as err:
-                raise DataUnavailableError(_offline_message(dest, url, err)) from err
+                raise DataUnavailableError(
+                    _offline_message(dest, url, err)) from err
         got = sha256sum(tmp)
         if got != sha256:
             raise ChecksumError(
                 f"{url} downloaded with SHA-256 {got}, expected {sha256}. "
-                "The file was discarded; try again, or report the changed file."
+                "The file was discarded; try again, or report the changed "
+                "file."
             )
         os.replace(tmp, dest)
     finally:
@@ -180,7 +196,8 @@ def _copy_with_progress(response, out, label: str) -> None:
     from tqdm.auto import tqdm
 
     total = int(response.headers.get("Content-Length", 0) or 0) or None
-    with tqdm(total=total, unit="B", unit_scale=True, desc=f"download {label}") as bar:
+    with tqdm(total=total, unit="B", unit_scale=True,
+              desc=f"download {label}") as bar:
         for block in iter(lambda: response.read(1 << 16), b""):
             out.write(block)
             bar.update(len(block))
@@ -188,9 +205,11 @@ def _copy_with_progress(response, out, label: str) -> None:
 
 def _offline_message(dest: Path, url: str, err: Exception) -> str:
     return (
-        f"Could not download {dest.name!r} from {url} ({type(err).__name__}: {err}). "
-        f"Without network, download it on another machine and save it as {dest} "
-        f"(or set RNNBOOK_DATA to a folder that holds {dest.name!r})."
+        f"Could not download {dest.name!r} from {url} "
+        f"({type(err).__name__}: {err}). "
+        f"Without network, download it on another machine and save it as "
+        f"{dest} (or set RNNBOOK_DATA to a folder that holds "
+        f"{dest.name!r})."
     )
 
 
@@ -201,23 +220,26 @@ def _folder_message(folder: Path, err: Exception) -> str:
     else:
         what = "cannot be written"
     return (
-        f"The data folder {folder} {what}: {err}. Set the environment variable "
-        "RNNBOOK_DATA to a folder you can write to (in a shell: export "
-        "RNNBOOK_DATA=~/rnnbook-data; in Python, before fetching: "
+        f"The data folder {folder} {what}: {err}. Set the environment "
+        "variable RNNBOOK_DATA to a folder you can write to (in a shell: "
+        "export RNNBOOK_DATA=~/rnnbook-data; in Python, before fetching: "
         "os.environ['RNNBOOK_DATA'] = ...), or put the files there by hand."
     )
 
 
 def _writable_folder(folder: Path) -> None:
-    """Create ``folder`` if needed; a clear error if it is a file or cannot be made."""
+    """Create ``folder`` if needed; a clear error if it is a file or cannot be
+    made."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-    except OSError as err:   # FileExistsError (a file), NotADirectoryError, PermissionError
+    # FileExistsError (a file), NotADirectoryError, PermissionError
+    except OSError as err:
         raise DataUnavailableError(_folder_message(folder, err)) from err
 
 
 def _remove_stale(folder: Path, prefix: str, suffix: str = "") -> None:
-    """Remove the temporary files or folders ``prefix<random>suffix`` of a killed run.
+    """Remove the temporary files or folders ``prefix<random>suffix`` of a
+    killed run.
 
     Only those untouched for :data:`STALE_SECONDS`: a younger one may belong to
     a download or extraction running in another process. ``<random>`` is the
@@ -238,7 +260,8 @@ def _remove_stale(folder: Path, prefix: str, suffix: str = "") -> None:
             pass
 
 
-def extract(archive: str | os.PathLike, dest_dir: str | os.PathLike, folder: str) -> Path:
+def extract(archive: str | os.PathLike, dest_dir: str | os.PathLike,
+            folder: str) -> Path:
     """Safely extract a tar archive whose top-level folder is ``folder``.
 
     Uses tarfile's ``data`` filter, which refuses absolute paths, ``..``
@@ -249,8 +272,10 @@ def extract(archive: str | os.PathLike, dest_dir: str | os.PathLike, folder: str
     kept and this one discarded. Returns ``dest_dir / folder``.
     """
     dest_dir = Path(dest_dir)
-    if not hasattr(tarfile, "data_filter"):  # pragma: no cover - Python < 3.10.12
-        raise RuntimeError("safe extraction needs Python >= 3.11.4 (tarfile data filter)")
+    # Python < 3.10.12:
+    if not hasattr(tarfile, "data_filter"):  # pragma: no cover
+        raise RuntimeError("safe extraction needs Python >= 3.11.4 "
+                           "(tarfile data filter)")
     prefix = f".{folder}.extract-"
     _remove_stale(dest_dir, prefix)
     try:
@@ -262,11 +287,13 @@ def extract(archive: str | os.PathLike, dest_dir: str | os.PathLike, folder: str
             tar.extractall(tmp, filter="data")
         if not (tmp / folder).is_dir():
             found = sorted(p.name for p in tmp.iterdir())
-            raise ValueError(f"{archive} should unpack to a folder {folder!r}, found {found}")
+            raise ValueError(f"{archive} should unpack to a folder "
+                             f"{folder!r}, found {found}")
         target = dest_dir / folder
         try:
             os.replace(tmp / folder, target)
-        except OSError:         # "Directory not empty": another process was first
+        # "Directory not empty": another process was first
+        except OSError:
             if not target.is_dir():
                 raise
         return target
@@ -275,7 +302,8 @@ def extract(archive: str | os.PathLike, dest_dir: str | os.PathLike, folder: str
 
 
 def _complete(spec: Dataset, folder: Path) -> Path:
-    """Return ``folder`` if it holds ``spec.expected_files``, else say what is missing."""
+    """Return ``folder`` if it holds ``spec.expected_files``, else say what
+    is missing."""
     problems = []
     for sub, n in spec.expected_files:
         part = folder / sub
@@ -288,8 +316,10 @@ def _complete(spec: Dataset, folder: Path) -> Path:
             problems.append(f"{sub} has {got:,} of {n:,} files")
     if problems:
         raise DataUnavailableError(
-            f"The data set {spec.name!r} in {folder} is incomplete: {'; '.join(problems)}. "
-            f"Delete the folder {folder} and run again to download and extract {spec.url}, "
+            f"The data set {spec.name!r} in {folder} is incomplete: "
+            f"{'; '.join(problems)}. "
+            f"Delete the folder {folder} and run again to download and "
+            f"extract {spec.url}, "
             "or set RNNBOOK_DATA to a folder that holds a complete copy."
         )
     return folder
@@ -325,19 +355,22 @@ def fetch(name: str) -> Path:
 # --------------------------------------------------------------------- loaders
 
 def load_text(name: str = "timemachine") -> str:
-    """The whole text of ``timemachine`` or ``tinyshakespeare`` as one string."""
+    """The whole text of ``timemachine`` or ``tinyshakespeare`` as one
+    string."""
     return fetch(name).read_text(encoding="utf-8")
 
 
 def load_dinos() -> list[str]:
-    """The dinosaur names of Ng's Sequence Models lab, lower-cased, one per entry."""
+    """The dinosaur names of Ng's Sequence Models lab, lower-cased, one per
+    entry."""
     return fetch("dinos").read_text(encoding="utf-8").lower().split("\n")
 
 
 def load_sunspots() -> tuple[np.ndarray, np.ndarray]:
     """Monthly mean total sunspot number (WDC-SILSO), 1749-01 to 2018-07.
 
-    Returns ``(dates, values)``: ``numpy.datetime64[M]`` months and float64 values.
+    Returns ``(dates, values)``: ``numpy.datetime64[M]`` months and float64
+    values.
     """
     with open(fetch("sunspots"), newline="", encoding="utf-8") as f:
         rows = list(csv.reader(f))[1:]
@@ -348,7 +381,8 @@ def load_sunspots() -> tuple[np.ndarray, np.ndarray]:
 
 def load_imdb(split: str = "train", *, limit: int | None = None
               ) -> tuple[list[str], np.ndarray]:
-    """IMDB reviews of ``split`` ('train' or 'test') and labels (1 positive, 0 negative).
+    """IMDB reviews of ``split`` ('train' or 'test') and labels (1 positive,
+    0 negative).
 
     Files are read in sorted order, so the result is the same on every machine:
     the negative reviews first, then the positive ones. ``limit=N`` reads only
@@ -358,14 +392,15 @@ def load_imdb(split: str = "train", *, limit: int | None = None
     if split not in ("train", "test"):
         raise ValueError(f"split must be 'train' or 'test', got {split!r}")
     if limit is not None and (not isinstance(limit, int) or limit < 1):
-        raise ValueError(f"limit must be a positive integer (reviews per class) or None, "
-                         f"got {limit!r}")
+        raise ValueError(f"limit must be a positive integer (reviews per "
+                         f"class) or None, got {limit!r}")
     root = fetch("imdb")
     texts, labels = [], []
     for label, sub in ((0, "neg"), (1, "pos")):
         files = sorted((root / split / sub).glob("*.txt"))
         if not files:
-            raise DataUnavailableError(f"no reviews found in {root / split / sub}")
+            raise DataUnavailableError(
+                f"no reviews found in {root / split / sub}")
         files = files[:limit]
         texts += [p.read_text(encoding="utf-8") for p in files]
         labels += [label] * len(files)

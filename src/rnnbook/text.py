@@ -59,14 +59,16 @@ def tokenize(text: str) -> list[str]:
 
 
 class Vocab:
-    """Token <-> id maps: ``<pad>`` = 0, ``<unk>`` = 1, then tokens by frequency.
+    """Token <-> id maps: ``<pad>`` = 0, ``<unk>`` = 1, then tokens by
+    frequency.
 
     Parameters
     ----------
     token_lists:
         Tokenised documents of the training split (lists of strings).
     max_size:
-        Largest vocabulary size V, the two special tokens included (None: no cap).
+        Largest vocabulary size V, the two special tokens included (None: no
+        cap).
     min_freq:
         Keep only tokens seen at least this many times.
     """
@@ -75,7 +77,8 @@ class Vocab:
                  max_size: int | None = None, min_freq: int = 1):
         if max_size is not None and max_size < 2:
             raise ValueError(
-                f"max_size must be at least 2 (<pad> and <unk>), got {max_size}")
+                f"max_size must be at least 2 (<pad> and <unk>), "
+                f"got {max_size}")
         if min_freq < 1:
             raise ValueError(f"min_freq must be at least 1, got {min_freq}")
         counts = Counter()
@@ -101,7 +104,8 @@ class Vocab:
         return token in self.stoi
 
     def encode(self, tokens: Sequence[str]) -> list[int]:
-        """Ids of ``tokens``; a token outside the vocabulary gets ``UNK_ID``."""
+        """Ids of ``tokens``; a token outside the vocabulary gets
+        ``UNK_ID``."""
         if isinstance(tokens, str):
             raise TypeError(
                 "encode expects a list of tokens; call tokenize(text) first")
@@ -112,7 +116,8 @@ class Vocab:
         return [self.itos[int(i)] for i in ids]
 
     def coverage(self, token_lists: Iterable[Sequence[str]]) -> float:
-        """Fraction of the tokens in ``token_lists`` that are in the vocabulary."""
+        """Fraction of the tokens in ``token_lists`` that are in the
+        vocabulary."""
         total = known = 0
         for tokens in token_lists:
             total += len(tokens)
@@ -120,14 +125,18 @@ class Vocab:
         return known / max(total, 1)
 
 
-def truncate(ids: Sequence[int], max_len: int, keep: str = "head") -> list[int]:
+def truncate(ids: Sequence[int], max_len: int,
+             keep: str = "head") -> list[int]:
     """At most ``max_len`` ids of ``ids``: the first (``"head"``), the last
-    (``"tail"``), or the first ``max_len // 2`` and the last ``max_len - max_len // 2``
-    (``"both"``). A sequence no longer than ``max_len`` is returned whole."""
+    (``"tail"``), or the first ``max_len // 2`` and the last
+    ``max_len - max_len // 2`` (``"both"``). A sequence no longer than
+    ``max_len`` is returned whole."""
     if max_len < 1:
-        raise ValueError(f"max_len must be a positive integer, got {max_len}")
+        raise ValueError(
+            f"max_len must be a positive integer, got {max_len}")
     if keep not in ("head", "tail", "both"):
-        raise ValueError(f"keep must be 'head', 'tail' or 'both', got {keep!r}")
+        raise ValueError(
+            f"keep must be 'head', 'tail' or 'both', got {keep!r}")
     ids = list(ids)
     if len(ids) <= max_len:
         return ids
@@ -141,11 +150,12 @@ def truncate(ids: Sequence[int], max_len: int, keep: str = "head") -> list[int]:
 
 def pad_batch(seqs: Sequence[Sequence[int]], pad_id: int = PAD_ID
               ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Stack id sequences into a time-major (T, B) LongTensor padded with ``pad_id``.
+    """Stack id sequences into a time-major (T, B) LongTensor padded with
+    ``pad_id``.
 
     Returns ``(ids, lengths)`` with ``ids[:lengths[b], b]`` the sequence b and
-    ``T = max(lengths)``. Every sequence must hold at least one id (an empty one
-    cannot be packed).
+    ``T = max(lengths)``. Every sequence must hold at least one id (an empty
+    one cannot be packed).
     """
     if len(seqs) == 0:
         raise ValueError("pad_batch needs at least one sequence")
@@ -160,8 +170,9 @@ def pad_batch(seqs: Sequence[Sequence[int]], pad_id: int = PAD_ID
     return ids, lengths
 
 
-def bucket_batches(lengths: Sequence[int], batch_size: int, *, shuffle: bool = True,
-                   pool: int = 50, generator: np.random.Generator | None = None
+def bucket_batches(lengths: Sequence[int], batch_size: int, *,
+                   shuffle: bool = True, pool: int = 50,
+                   generator: np.random.Generator | None = None
                    ) -> list[np.ndarray]:
     """Split indices 0..n-1 into batches of reviews of similar length.
 
@@ -172,7 +183,8 @@ def bucket_batches(lengths: Sequence[int], batch_size: int, *, shuffle: bool = T
     each batch needs little padding. Every index appears in exactly one batch.
     """
     if batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size}")
+        raise ValueError(
+            f"batch_size must be a positive integer, got {batch_size}")
     lengths = np.asarray(lengths)
     n = len(lengths)
     if not shuffle:
@@ -185,11 +197,13 @@ def bucket_batches(lengths: Sequence[int], batch_size: int, *, shuffle: bool = T
     for start in range(0, n, span):
         chunk = perm[start:start + span]
         chunk = chunk[np.argsort(lengths[chunk], kind="stable")]
-        batches += [chunk[i:i + batch_size] for i in range(0, len(chunk), batch_size)]
+        batches += [chunk[i:i + batch_size]
+                    for i in range(0, len(chunk), batch_size)]
     return [batches[i] for i in rng.permutation(len(batches))]
 
 
-def padding_fraction(lengths: Sequence[int], batches: Sequence[np.ndarray]) -> float:
+def padding_fraction(lengths: Sequence[int],
+                     batches: Sequence[np.ndarray]) -> float:
     """Fraction of the (T, B) positions of ``batches`` that are padding."""
     lengths = np.asarray(lengths)
     cells = sum(len(b) * int(lengths[b].max()) for b in batches)
