@@ -1,14 +1,14 @@
-"""A character-level RNN language model in NumPy, trained with truncated BPTT.
+"""Character-level RNN language model in NumPy, trained with truncated BPTT.
 
 The model of Karpathy's min-char-rnn (2015) and of the "Dinosaur Island" lab of
 Ng's Sequence Models course, written over the book's NumPy RNN
 (:func:`rnnbook.numpy.rnn_forward`, :func:`rnnbook.numpy.rnn_backward`). For
 one-hot inputs x_t ∈ {0, 1}^V (V characters), batches time-major:
 
-    h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)          (B, H)
-    ŷ_t = W_hy h_t + b_y                                      (B, V)   logits
-    p_t = softmax(ŷ_t)                                        (B, V)
-    L   = −(1 / (T B)) Σ_t Σ_b log p_t[b, y_t[b]]             nats per character
+    h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)         (B, H)
+    ŷ_t = W_hy h_t + b_y                                     (B, V)   logits
+    p_t = softmax(ŷ_t)                                       (B, V)
+    L   = −(1 / (T B)) Σ_t Σ_b log p_t[b, y_t[b]]            nats per character
 
 and the output layer's backward pass, with Y_t the one-hot targets:
 
@@ -18,10 +18,10 @@ and the output layer's backward pass, with Y_t the one-hot targets:
 
 which :func:`rnnbook.numpy.rnn_backward` carries back through time.
 
-*Truncated* BPTT: a long text is read in chunks of τ = T characters. The state at
-the end of a chunk is the initial state of the next one (the forward pass
-continues), but no gradient flows across the boundary (``dh_T = None``): the
-gradient of a chunk reaches back at most T steps.
+*Truncated* BPTT: a long text is read in chunks of τ = T characters. The
+state at the end of a chunk is the initial state of the next one (the forward
+pass continues), but no gradient flows across the boundary (``dh_T = None``):
+the gradient of a chunk reaches back at most T steps.
 
 Parameters: the RNN's ``weight_ih`` (H, V), ``weight_hh`` (H, H), ``bias_ih``,
 ``bias_hh`` (H,), in the layout of ``torch.nn.RNN``, and the output layer's
@@ -41,18 +41,22 @@ RNN_KEYS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
 
 
 def init_params(V: int, H: int, rng: np.random.Generator) -> dict:
-    """Random parameters, U(−1/√H, 1/√H) as in ``torch.nn.RNN`` and ``nn.Linear``."""
+    """Random parameters, U(−1/√H, 1/√H).
+
+    The initialisation of ``torch.nn.RNN`` and ``nn.Linear``.
+    """
     if V < 2 or H < 1:
         raise ValueError(f"need V >= 2 characters and H >= 1 hidden units, "
                          f"got {V} and {H}")
     k = 1.0 / np.sqrt(H)
     shapes = {"weight_ih": (H, V), "weight_hh": (H, H), "bias_ih": (H,),
               "bias_hh": (H,), "weight_hy": (V, H), "bias_y": (V,)}
-    return {name: rng.uniform(-k, k, size=shape) for name, shape in shapes.items()}
+    return {name: rng.uniform(-k, k, size=shape)
+            for name, shape in shapes.items()}
 
 
 def loss_and_grads(x_ids, y_ids, h0, params):
-    """Mean cross-entropy of the next characters, its gradients and the last state.
+    """Mean next-character cross-entropy, its gradients and the last state.
 
     Parameters
     ----------
@@ -91,25 +95,31 @@ def loss_and_grads(x_ids, y_ids, h0, params):
     grads = {"weight_hy": np.einsum("tbv,tbh->vh", dlogits, h),
              "bias_y": dlogits.sum(axis=(0, 1))}
     dh = dlogits @ params["weight_hy"]                        # ∂L/∂h_t via ŷ_t
-    _, _, rnn_grads = rnn_backward(dh, None, cache)           # truncated: dh_T = None
+    # truncated: dh_T = None
+    _, _, rnn_grads = rnn_backward(dh, None, cache)
     grads.update(rnn_grads)
     return loss, grads, h_T
 
 
 def step_logits(x_id, h_prev, params):
-    """One step of the model for a batch of ids (B,): returns (logits (B, V), h_t)."""
+    """One step of the model for a batch of ids (B,).
+
+    Returns (logits (B, V), h_t).
+    """
     V = params["weight_hy"].shape[0]
     rnn_params = {k: params[k] for k in RNN_KEYS}
-    _, h, _ = rnn_forward(one_hot(np.asarray(x_id)[None], V), h_prev, rnn_params)
+    _, h, _ = rnn_forward(one_hot(np.asarray(x_id)[None], V), h_prev,
+                          rnn_params)
     return h @ params["weight_hy"].T + params["bias_y"], h
 
 
 def sample(params, start_id: int, stop_id: int | None, n: int, max_len: int,
            rng: np.random.Generator, temperature: float = 1.0, top_k=None):
-    """Sample ``n`` sequences in parallel, each from the zero state and ``start_id``.
+    """Sample ``n`` sequences in parallel.
 
-    Each sequence ends at ``stop_id`` (not included) or after ``max_len``
-    characters. Returns a list of ``n`` lists of ids.
+    Each sequence starts from the zero state and ``start_id`` and ends at
+    ``stop_id`` (not included) or after ``max_len`` characters. Returns a
+    list of ``n`` lists of ids.
     """
     H = params["weight_hh"].shape[0]
     x = np.full(n, start_id, dtype=np.int64)
@@ -135,7 +145,8 @@ class Adam:
     θ ← θ − lr · m̂ / (√v̂ + ε),   m̂ = m / (1 − β1^k),   v̂ = v / (1 − β2^k).
     """
 
-    def __init__(self, params: dict, lr: float = 1e-2, betas=(0.9, 0.999), eps=1e-8):
+    def __init__(self, params: dict, lr: float = 1e-2, betas=(0.9, 0.999),
+                 eps=1e-8):
         self.params, self.lr, self.betas, self.eps = params, lr, betas, eps
         self.m = {k: np.zeros_like(v) for k, v in params.items()}
         self.v = {k: np.zeros_like(v) for k, v in params.items()}

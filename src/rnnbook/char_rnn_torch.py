@@ -1,11 +1,12 @@
-"""A character-level language model in PyTorch: embedding, recurrent layer, read-out.
+"""A character-level language model in PyTorch.
 
-The model of Karpathy's char-rnn (2015) with the regularisation that a small
-data set needs. For a batch of character ids x (T, B):
+An embedding, a recurrent layer and a read-out: the model of Karpathy's
+char-rnn (2015) with the regularisation that a small data set needs. For a
+batch of character ids x (T, B):
 
-    e_t = dropout(E[x_t])                       (B, D)   embedding, D = embedding_dim
-    h_t = cell(e_t, h_{t-1})                    (B, H)   torch.nn.RNN, LSTM or GRU
-    ŷ_t = W_hy dropout(h_t) + b_y               (B, V)   logits of the next character
+    e_t = dropout(E[x_t])            (B, D)   embedding, D = embedding_dim
+    h_t = cell(e_t, h_{t-1})         (B, H)   torch.nn.RNN, LSTM or GRU
+    ŷ_t = W_hy dropout(h_t) + b_y    (B, V)   logits of the next character
 
 trained on the mean cross-entropy of the next character (nats per character).
 
@@ -41,14 +42,18 @@ __all__ = ["CharLM", "evaluate", "lr_at", "train", "generate"]
 
 
 class CharLM(nn.Module):
-    """An embedding, one recurrent layer (``mode``: rnn, lstm, gru), a read-out."""
+    """An embedding, one recurrent layer and a read-out.
+
+    ``mode`` is the recurrent layer: rnn, lstm or gru.
+    """
 
     def __init__(self, V: int, mode: str = "lstm", hidden_size: int = 512,
                  embedding_dim: int = 64, dropout: float = 0.0):
         super().__init__()
         layers = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
         if mode not in layers:
-            raise ValueError(f"mode must be one of {sorted(layers)}, got {mode!r}")
+            raise ValueError(f"mode must be one of {sorted(layers)}, "
+                             f"got {mode!r}")
         self.mode = mode
         self.embedding = nn.Embedding(V, embedding_dim)
         self.drop = nn.Dropout(dropout)
@@ -58,8 +63,8 @@ class CharLM(nn.Module):
     def forward(self, x, state=None):
         """x (T, B) ids -> logits (T, B, V) and the last state."""
         if x.dim() != 2 or x.dtype != torch.long:
-            raise ValueError(f"x must be a (T, B) tensor of int64 ids, got shape "
-                             f"{tuple(x.shape)}, dtype {x.dtype}")
+            raise ValueError(f"x must be a (T, B) tensor of int64 ids, "
+                             f"got shape {tuple(x.shape)}, dtype {x.dtype}")
         e = self.drop(self.embedding(x))                 # (T, B, D)
         h, state = self.rnn(e, state)                    # (T, B, H)
         return self.out(self.drop(h)), state             # (T, B, V)
@@ -76,7 +81,10 @@ def _detach(state):
 @torch.no_grad()
 def evaluate(model, ids, batch_size: int = 32, seq_len: int = 256,
              device="cpu") -> float:
-    """Mean cross-entropy (nats per character) of ``model`` on the text ``ids``."""
+    """Mean cross-entropy of ``model`` on the text ``ids``.
+
+    In nats per character.
+    """
     was_training = model.training
     model.eval()
     total, count, state = 0.0, 0, None
@@ -85,14 +93,19 @@ def evaluate(model, ids, batch_size: int = 32, seq_len: int = 256,
         y = torch.from_numpy(y).to(device)
         logits, state = model(x, state)
         total += nn.functional.cross_entropy(
-            logits.reshape(-1, logits.shape[-1]), y.reshape(-1), reduction="sum").item()
+            logits.reshape(-1, logits.shape[-1]), y.reshape(-1),
+            reduction="sum").item()
         count += y.numel()
     model.train(was_training)
     return total / count
 
 
-def lr_at(step: int, steps: int, lr: float, warmup: int, min_lr_ratio: float) -> float:
-    """A linear warm-up over ``warmup`` steps, then a cosine to ``min_lr_ratio·lr``."""
+def lr_at(step: int, steps: int, lr: float, warmup: int,
+          min_lr_ratio: float) -> float:
+    """A linear warm-up over ``warmup`` steps, then a cosine decay.
+
+    The cosine goes from ``lr`` down to ``min_lr_ratio·lr``.
+    """
     if step < warmup:
         return lr * (step + 1) / warmup
     progress = (step - warmup) / max(1, steps - 1 - warmup)          # 0 .. 1
@@ -103,8 +116,8 @@ def lr_at(step: int, steps: int, lr: float, warmup: int, min_lr_ratio: float) ->
 def train(model, train_ids, *, steps: int, batch_size: int, seq_len: int,
           lr: float = 3e-3, weight_decay: float = 0.1, warmup: int = 50,
           min_lr_ratio: float = 0.02, clip: float = 1.0, stateful: bool = True,
-          seed: int = 0, device="cpu", val_ids=None, eval_every: int | None = None,
-          progress=None) -> dict:
+          seed: int = 0, device="cpu", val_ids=None,
+          eval_every: int | None = None, progress=None) -> dict:
     """Train ``model`` for ``steps`` steps; return the history.
 
     ``progress`` is a tqdm-like callable (e.g. ``tqdm.auto.tqdm``) or None.
@@ -116,28 +129,33 @@ def train(model, train_ids, *, steps: int, batch_size: int, seq_len: int,
     model.to(device).train()
     matrices = [p for p in model.parameters() if p.dim() >= 2]
     vectors = [p for p in model.parameters() if p.dim() < 2]
-    opt = torch.optim.AdamW([{"params": matrices, "weight_decay": weight_decay},
-                             {"params": vectors, "weight_decay": 0.0}], lr=lr)
+    opt = torch.optim.AdamW(
+        [{"params": matrices, "weight_decay": weight_decay},
+         {"params": vectors, "weight_decay": 0.0}], lr=lr)
     rng = np.random.default_rng(seed)
     batches, state = None, None
     hist = {"loss": [], "val_step": [], "val_loss": [], "seconds": 0.0}
-    bar = progress(total=steps, desc=f"{model.mode} training") if progress else None
+    bar = (progress(total=steps, desc=f"{model.mode} training") if progress
+           else None)
     start = time.perf_counter()
     for step in range(steps):
         if stateful:
             batch = next(batches, None) if batches is not None else None
-            if batch is None:                           # a new pass over the text
+            # a new pass over the text
+            if batch is None:
                 batches = sequential_batches(train_ids, batch_size, seq_len)
                 batch, state = next(batches), None
-            state = _detach(state)                              # truncated BPTT
+            # truncated BPTT
+            state = _detach(state)
         else:
-            batch, state = random_batch(train_ids, batch_size, seq_len, rng), None
+            batch, state = (random_batch(train_ids, batch_size, seq_len, rng),
+                            None)
         x, y = (torch.from_numpy(a).to(device) for a in batch)
         for group in opt.param_groups:
             group["lr"] = lr_at(step, steps, lr, warmup, min_lr_ratio)
         logits, state = model(x, state)
-        loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]),
-                                           y.reshape(-1))
+        loss = nn.functional.cross_entropy(
+            logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
         opt.zero_grad(set_to_none=True)
         loss.backward()
         clip_grad_norm_(model.parameters(), clip)
@@ -160,19 +178,25 @@ def train(model, train_ids, *, steps: int, batch_size: int, seq_len: int,
 
 
 @torch.no_grad()
-def generate(model, prompt_ids, n: int, rng: np.random.Generator, temperature=1.0,
-             top_k=None, device="cpu") -> np.ndarray:
-    """Continue ``prompt_ids`` (1-d) by ``n`` characters; returns the ``n`` new ids."""
+def generate(model, prompt_ids, n: int, rng: np.random.Generator,
+             temperature=1.0, top_k=None, device="cpu") -> np.ndarray:
+    """Continue ``prompt_ids`` (1-d) by ``n`` characters.
+
+    Returns the ``n`` new ids.
+    """
     was_training = model.training
     model.eval()
-    prompt = torch.as_tensor(np.asarray(prompt_ids, dtype=np.int64), device=device)
+    prompt = torch.as_tensor(np.asarray(prompt_ids, dtype=np.int64),
+                             device=device)
     if prompt.dim() != 1 or prompt.numel() == 0:
-        raise ValueError(f"prompt_ids must be a non-empty 1-d sequence of ids, got "
-                         f"shape {tuple(prompt.shape)}")
-    logits, state = model(prompt[:, None])                       # read the prompt
+        raise ValueError(f"prompt_ids must be a non-empty 1-d sequence "
+                         f"of ids, got shape {tuple(prompt.shape)}")
+    # read the prompt
+    logits, state = model(prompt[:, None])
     out = []
     for _ in range(n):
-        nxt = sample_next(logits[-1, 0].double().cpu().numpy(), rng, temperature, top_k)
+        nxt = sample_next(logits[-1, 0].double().cpu().numpy(), rng,
+                          temperature, top_k)
         out.append(int(nxt))
         logits, state = model(torch.tensor([[int(nxt)]], device=device), state)
     model.train(was_training)

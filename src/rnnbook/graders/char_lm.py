@@ -1,4 +1,4 @@
-"""Graders for the exercises of "Character-level language models" (``book/char_lm``).
+"""Exercise graders of "Character-level language models" (``book/char_lm``).
 
 ``check_sequential_batches(fn)``
     ``fn(ids, batch_size, seq_len)`` returns (or yields) the ``(x, y)`` batches
@@ -33,7 +33,7 @@ __all__ = ["check_sequential_batches", "check_sample_next",
 
 @graded
 def check_sequential_batches(fn) -> bool:
-    """Grade ``fn(ids, batch_size, seq_len)`` against the sequential batches."""
+    """Grade ``fn(ids, batch_size, seq_len)`` against sequential batches."""
     rng = np.random.default_rng(15)
     sizes = ((101, 4, 5), (37, 3, 4), (64, 1, 7), (250, 8, 6), (41, 5, 8))
     cases = [(rng.integers(0, 30, size=n), B, T) for n, B, T in sizes]
@@ -48,38 +48,41 @@ def check_sequential_batches(fn) -> bool:
             continue
         where = f"N = {len(ids)}, B = {B}, T = {T}"
         if len(got) != len(want):
-            problems.append(f"{where}: {len(got)} batches, expected {len(want)} "
-                            f"(L = (N - 1) // B = {(len(ids) - 1) // B} characters per "
-                            f"stream, {T} at a time, a last incomplete batch dropped)")
+            problems.append(f"{where}: {len(got)} batches, expected "
+                            f"{len(want)} (L = (N - 1) // B = "
+                            f"{(len(ids) - 1) // B} characters per stream, "
+                            f"{T} at a time, a last incomplete batch dropped)")
             continue
         for k, (pair, (wx, wy)) in enumerate(zip(got, want)):
             if not isinstance(pair, (tuple, list)) or len(pair) != 2:
-                problems.append(f"{where}: batch {k} is {describe(pair)}, expected a "
-                                "pair (x, y)")
+                problems.append(f"{where}: batch {k} is {describe(pair)}, "
+                                "expected a pair (x, y)")
                 break
             gx, gy = (to_numpy(a) for a in pair)
-            if is_real(gx) and gx.shape == wx.T.shape and np.array_equal(gx, wx.T):
-                problems.append(f"{where}: batch {k} is batch-major; the book's "
-                                "batches are time-major, (T, B)")
+            if (is_real(gx) and gx.shape == wx.T.shape
+                    and np.array_equal(gx, wx.T)):
+                problems.append(f"{where}: batch {k} is batch-major; the "
+                                "book's batches are time-major, (T, B)")
                 break
             arrays = is_real(gx) and is_real(gy)
             if not arrays or gx.shape != wx.shape or gy.shape != wy.shape:
                 problems.append(f"{where}: batch {k} is ({describe(gx)}, "
-                                f"{describe(gy)}), expected two integer arrays of "
-                                f"shape {wx.shape} (T, B)")
+                                f"{describe(gy)}), expected two integer "
+                                f"arrays of shape {wx.shape} (T, B)")
                 break
             if not np.array_equal(gx, wx):
                 hint = ""
-                if np.array_equal(gx.T.ravel(), ids[k * T * B:(k + 1) * T * B]):
-                    hint = (" (your batch k is characters k·T·B .. (k+1)·T·B − 1 "
-                            "of the text: consecutive columns, not B streams far "
-                            "apart)")
+                if np.array_equal(gx.T.ravel(),
+                                  ids[k * T * B:(k + 1) * T * B]):
+                    hint = (" (your batch k is characters k·T·B .. "
+                            "(k+1)·T·B − 1 of the text: consecutive columns, "
+                            "not B streams far apart)")
                 problems.append(f"{where}: x of batch {k} differs from the "
                                 "expected one" + hint)
                 break
             if not np.array_equal(gy, wy):
-                problems.append(f"{where}: y of batch {k} is not the character after "
-                                "each x")
+                problems.append(f"{where}: y of batch {k} is not the "
+                                "character after each x")
                 break
     return verdict(problems, len(cases), "your sequential batches",
                    reference="rnnbook.charlm.sequential_batches")
@@ -95,10 +98,14 @@ def _p_tau(logits, temperature, top_k):
 
 @graded
 def check_sample_next(fn, n: int = 4000) -> bool:
-    """Grade ``fn(logits, rng, temperature, top_k)`` by the frequencies of n draws."""
+    """Grade ``fn(logits, rng, temperature, top_k)``.
+
+    By the frequencies of ``n`` draws.
+    """
     rng = np.random.default_rng(15)
     logits = rng.normal(0, 1.5, size=7)
-    cases = [(0.0, None), (1.0, None), (0.5, None), (2.0, None), (1.0, 3), (0.7, 2)]
+    cases = [(0.0, None), (1.0, None), (0.5, None), (2.0, None), (1.0, 3),
+             (0.7, 2)]
     problems = []
     for temperature, top_k in cases:
         where = f"temperature {temperature}, top_k {top_k}"
@@ -112,13 +119,13 @@ def check_sample_next(fn, n: int = 4000) -> bool:
         try:
             ids = np.array([int(np.asarray(d).item()) for d in draws])
         except (TypeError, ValueError):
-            problems.append(f"{where}: returned {describe(draws[0])}, expected one "
-                            "integer id")
+            problems.append(f"{where}: returned {describe(draws[0])}, "
+                            "expected one integer id")
             continue
         if temperature == 0:
             if ids[0] != np.argmax(logits):
-                problems.append(f"{where}: greedy decoding should return the argmax "
-                                f"{np.argmax(logits)}, got {ids[0]}")
+                problems.append(f"{where}: greedy decoding should return the "
+                                f"argmax {np.argmax(logits)}, got {ids[0]}")
             continue
         if ids.min() < 0 or ids.max() >= len(logits):
             problems.append(f"{where}: ids outside [0, {len(logits) - 1}]")
@@ -126,17 +133,22 @@ def check_sample_next(fn, n: int = 4000) -> bool:
         p = _p_tau(logits, temperature, top_k)
         freq = np.bincount(ids, minlength=len(logits)) / n
         if top_k is not None and np.any(freq[p == 0] > 0):
-            problems.append(f"{where}: drew ids outside the {top_k} largest logits")
+            problems.append(f"{where}: drew ids outside the {top_k} "
+                            "largest logits")
             continue
         se = np.sqrt(p * (1 - p) / n) + 1e-12
         if np.max(np.abs(freq - p) / se) > 5:
             hint = ""
-            if np.max(np.abs(freq - _p_tau(logits * temperature**2, temperature, top_k))
-                      / se) < 5:
-                hint = " (it matches softmax(logits * temperature): divide by it)"
-            problems.append(f"{where}: the frequencies {freq.round(3).tolist()} differ "
-                            f"from softmax(logits / T) {p.round(3).tolist()}" + hint)
-    return verdict(problems, len(cases), "your sampler", reference="the distribution")
+            if np.max(np.abs(freq - _p_tau(logits * temperature**2,
+                                           temperature, top_k)) / se) < 5:
+                hint = (" (it matches softmax(logits * temperature): "
+                        "divide by it)")
+            problems.append(f"{where}: the frequencies "
+                            f"{freq.round(3).tolist()} differ from "
+                            f"softmax(logits / T) {p.round(3).tolist()}"
+                            + hint)
+    return verdict(problems, len(cases), "your sampler",
+                   reference="the distribution")
 
 
 @graded
@@ -168,28 +180,32 @@ def check_softmax_cross_entropy(fn) -> bool:
         try:
             loss = float(to_numpy(loss))
         except (TypeError, ValueError):
-            problems.append(f"{where}: loss is {describe(loss)}, expected a number")
+            problems.append(f"{where}: loss is {describe(loss)}, "
+                            "expected a number")
             continue
         if not np.isfinite(loss):
-            problems.append(f"{where}: loss is {loss}; subtract the largest logit of "
-                            "each row before exp (log-sum-exp)")
+            problems.append(f"{where}: loss is {loss}; subtract the largest "
+                            "logit of each row before exp (log-sum-exp)")
             continue
         if abs(loss - want_loss) > 1e-8 * max(1.0, abs(want_loss)):
             hint = ""
-            if abs(loss - want_loss * len(targets)) < 1e-6 * max(1, abs(want_loss)):
-                hint = " (that is the sum; the loss is the mean over the N rows)"
-            problems.append(f"{where}: loss {loss:.6g}, expected {want_loss:.6g}"
-                            + hint)
+            if (abs(loss - want_loss * len(targets))
+                    < 1e-6 * max(1, abs(want_loss))):
+                hint = (" (that is the sum; the loss is the mean over the "
+                        "N rows)")
+            problems.append(f"{where}: loss {loss:.6g}, "
+                            f"expected {want_loss:.6g}" + hint)
             continue
         if not is_real(grad) or grad.shape != logits.shape:
-            problems.append(f"{where}: dlogits is {describe(grad)}, expected shape "
-                            f"{logits.shape}")
+            problems.append(f"{where}: dlogits is {describe(grad)}, "
+                            f"expected shape {logits.shape}")
             continue
         err = float(np.max(np.abs(grad - want_grad)))
         if not err < 1e-8:
             hint = ""
             if np.allclose(grad, want_grad * len(targets)):
-                hint = " (it is N times too large: divide by the number of rows)"
+                hint = (" (it is N times too large: divide by the number "
+                        "of rows)")
             elif np.allclose(grad, -want_grad):
                 hint = " (the sign is wrong: softmax minus one-hot)"
             problems.append(f"{where}: dlogits off by up to {err:.2e}" + hint)
