@@ -220,3 +220,18 @@ def test_every_figure_has_a_caption_a_name_alt_text_and_a_reference(nb):
     dup = sorted({n for n in names if n and names.count(n) > 1})
     assert not dup, f"{nb.name}: figure names used twice: {dup}"
     assert not problems, f"{nb.name}: " + "; ".join(problems)
+
+
+@pytest.mark.parametrize(
+    "module",
+    sorted((ROOT / "src" / "rnnbook").rglob("*.py")),
+    ids=lambda p: str(p.relative_to(ROOT / "src")),
+)
+def test_package_lines_fit_the_column(module):
+    """Chapters show package source (inspect.getsource): it must fit too."""
+    lines = module.read_text(encoding="utf-8").splitlines()
+    long = [i + 1 for i, line in enumerate(lines) if len(line) > MAX_LINE]
+    assert not long, (
+        f"{module.name}: lines {long[:10]} are longer than {MAX_LINE} "
+        "characters, and scroll sideways where a chapter shows this code"
+    )
