@@ -155,9 +155,18 @@ const finish = () => {
                              .reduce((a, b) => (b.length > a.length ? b : a), ''));
   done({imgs: imgs, raw: raw, wide: wide, mathjax: typeof MathJax !== 'undefined'});
 };
-if (typeof MathJax !== 'undefined' && MathJax.startup && MathJax.startup.promise) {
-  MathJax.startup.promise.then(finish, finish);
-} else { finish(); }
+// MathJax loads asynchronously: until its script has run, window.MathJax is
+// only the configuration object. Wait for it (30 s at most) on pages with
+// mathematics, then for its first typesetting.
+const started = Date.now();
+const wait = () => {
+  if (typeof MathJax !== 'undefined' && MathJax.startup && MathJax.startup.promise) {
+    MathJax.startup.promise.then(finish, finish);
+  } else if (document.querySelector('.math') && Date.now() - started < 30000) {
+    setTimeout(wait, 100);
+  } else { finish(); }
+};
+wait();
 """
 
 
