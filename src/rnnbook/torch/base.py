@@ -251,8 +251,11 @@ class RecurrentBase(nn.Module):
         backward pass.
         """
         W_ih, _, b_ih, _, _ = params
-        # W_ih x_t + b_ih for every step at once (T, B, G·H)
-        wx = F.linear(x, W_ih, b_ih)
+        # W_ih x_t + b_ih for every step at once (T, B, G·H), then one
+        # tensor per step: unbind's backward stacks the T gradients once,
+        # where indexing wx[t] would make autograd fill a whole (T, B, G·H)
+        # zero tensor at every step (T² work)
+        wx = F.linear(x, W_ih, b_ih).unbind(0)
         outs = []
         for t in time_steps(len(wx), reverse):
             new = self.step(wx[t], state, params)
