@@ -36,3 +36,21 @@ def test_timings_interleave_and_count():
     )
     med = bench.median_times({"a": lambda: None}, repeats=3, warmup=0)
     assert set(med) == {"a"} and med["a"] >= 0
+
+
+def test_main_counts_every_missed_target(capsys, monkeypatch):
+    # two targets per row can be missed: the count is of targets, not rows
+    rows = [
+        dict(model="lstm", impl="rnnbook.fast", error=None, fwd_s=1.0,
+             fwd_ratio=2.0, fwd_gflops=1.0, target_fwd=1.0, pass_fwd=False,
+             fwd_bwd_s=1.0, fwd_bwd_ratio=2.0, fwd_bwd_gflops=1.0,
+             target_fwd_bwd=0.8, pass_fwd_bwd=False),
+        dict(model="lstm", impl="matmuls only", error=None, fwd_s=1.0,
+             fwd_ratio=0.5, fwd_gflops=1.0, target_fwd=None, pass_fwd=None,
+             fwd_bwd_s=1.0, fwd_bwd_ratio=0.5, fwd_bwd_gflops=1.0,
+             target_fwd_bwd=None, pass_fwd_bwd=None),
+    ]
+    monkeypatch.setattr(bench, "run", lambda *a, **k: rows)
+    assert bench.main(["--T", "2", "--B", "2", "--D", "2", "--H", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "2 target(s) missed" in out and "matmuls only" in out
