@@ -25,6 +25,20 @@ Subpackages and modules (one concept each):
   stacked model.
 - :mod:`rnnbook.bench` -- the benchmark of the implementations against
   ``torch.nn``.
+- :mod:`rnnbook.text` -- review text to padded, length-bucketed batches of
+  token ids (tokenizer, ``Vocab``).
+- :mod:`rnnbook.sentiment` -- review classifiers, their training loop with
+  early stopping, and evaluation.
+- :mod:`rnnbook.series` -- time series for forecasting: the course's
+  series, windows and baselines.
+- :mod:`rnnbook.forecast` -- forecasters, their training loop, the
+  learning-rate range test and multi-step forecasts.
+- :mod:`rnnbook.charlm` -- character-level language modelling: vocabulary,
+  batches and sampling.
+- :mod:`rnnbook.char_rnn_numpy` -- a character-level RNN in NumPy trained
+  with truncated BPTT.
+- :mod:`rnnbook.char_rnn_torch` -- a character-level language model in
+  PyTorch and its training loop.
 - :mod:`rnnbook.diagram` -- the primitives of the diagrams drawn by code.
 - :mod:`rnnbook.drawings` -- each chapter's diagrams (cells, unrolled
   graphs), one module per chapter.
