@@ -74,6 +74,13 @@ def test_sample_next_grader(capsys):
     assert check_sample_next(sample_no_top_k) is False
     assert "outside the" in capsys.readouterr().out
     assert check_sample_next(lambda lg, rng, t, k: None) is False
+    # a string or a fraction is not an id, even if int() accepts it
+    assert check_sample_next(
+        lambda lg, rng, t, k: str(sample_ok(lg, rng, t, k))) is False
+    assert "integer id" in capsys.readouterr().out
+    assert check_sample_next(
+        lambda lg, rng, t, k: sample_ok(lg, rng, t, k) + 0.5) is False
+    assert "integer id" in capsys.readouterr().out
 
 
 def xent_ok(logits, targets):

@@ -31,6 +31,34 @@ __all__ = ["check_sequential_batches", "check_sample_next",
            "check_softmax_cross_entropy"]
 
 
+def _one_number(a):
+    """``a`` as a NumPy array of shape (), or None if it is not one real
+    number.
+
+    A Python or NumPy number, or an array or tensor holding one; strings,
+    object or complex arrays and tensors NumPy cannot hold are not numbers.
+    """
+    a = to_numpy(a)
+    if isinstance(a, (int, float, np.generic)):
+        a = np.asarray(a)
+    if not is_real(a) or a.size != 1:
+        return None
+    return a.reshape(())
+
+
+def _one_id(a):
+    """``a`` as an int, or None if it is not one integer id."""
+    if isinstance(a, (list, tuple)):
+        try:
+            a = np.asarray(a)
+        except (TypeError, ValueError, RuntimeError):
+            return None
+    number = _one_number(a)
+    if number is None or not float(number).is_integer():
+        return None
+    return int(number)
+
+
 @graded
 def check_sequential_batches(fn) -> bool:
     """Grade ``fn(ids, batch_size, seq_len)`` against sequential batches."""
@@ -116,12 +144,13 @@ def check_sample_next(fn, n: int = 4000) -> bool:
         except Exception as exc:  # noqa: BLE001 - reported as a verdict
             problems.append(f"{where}: raised {type(exc).__name__}: {exc}")
             continue
-        try:
-            ids = np.array([int(np.asarray(d).item()) for d in draws])
-        except (TypeError, ValueError):
-            problems.append(f"{where}: returned {describe(draws[0])}, "
-                            "expected one integer id")
+        ids = [_one_id(d) for d in draws]
+        if None in ids:
+            bad = draws[ids.index(None)]
+            problems.append(f"{where}: returned {describe(bad)}, "
+                            "expected one integer id (an int)")
             continue
+        ids = np.array(ids)
         if temperature == 0:
             if ids[0] != np.argmax(logits):
                 problems.append(f"{where}: greedy decoding should return the "
@@ -177,15 +206,17 @@ def check_softmax_cross_entropy(fn) -> bool:
                             f"({type(exc).__name__}: {exc})")
             continue
         grad = to_numpy(grad)
-        try:
-            loss = float(to_numpy(loss))
-        except (TypeError, ValueError):
-            problems.append(f"{where}: loss is {describe(loss)}, "
-                            "expected a number")
+        number = _one_number(loss)
+        if number is None:
+            problems.append(f"{where}: loss is {describe(to_numpy(loss))}, "
+                            "expected a number (a float)")
             continue
+        loss = float(number)
         if not np.isfinite(loss):
-            problems.append(f"{where}: loss is {loss}; subtract the largest "
-                            "logit of each row before exp (log-sum-exp)")
+            hint = ("subtract the largest logit of each row before exp "
+                    "(log-sum-exp)" if np.abs(logits).max() > 100 else
+                    f"expected {want_loss:.6g}")
+            problems.append(f"{where}: loss is {loss}; {hint}")
             continue
         if abs(loss - want_loss) > 1e-8 * max(1.0, abs(want_loss)):
             hint = ""

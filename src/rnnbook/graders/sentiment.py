@@ -31,7 +31,7 @@ import copy
 import numpy as np
 
 from ..text import Vocab
-from ._grading import describe, graded, to_numpy, verdict
+from ._grading import describe, graded, is_real, to_numpy, verdict
 
 __all__ = ["check_build_vocab", "check_masked_pooling",
            "masked_pooling_reference"]
@@ -88,9 +88,17 @@ def check_masked_pooling(fn, *, n_cases: int = 6, seed: int = 0) -> bool:
             problems.append(f"case {case}: it raised "
                             f"{type(exc).__name__}: {exc}")
             continue
-        if not isinstance(got, np.ndarray) or got.shape != want.shape:
+        if not isinstance(got, np.ndarray):
+            problems.append(f"case {case}: expected a float array or tensor "
+                            f"of shape {want.shape}, got {describe(got)}")
+            continue
+        if got.shape != want.shape:
             problems.append(f"case {case} (T={T}, B={B}, H={H}): expected "
                             f"shape {want.shape}, got {describe(got)}")
+            continue
+        if not is_real(got):
+            problems.append(f"case {case}: expected real numbers (a float "
+                            f"array or tensor), got {describe(got)}")
             continue
         if not np.allclose(got, want, rtol=1e-6, atol=1e-8):
             err = float(np.max(np.abs(got - want)))
