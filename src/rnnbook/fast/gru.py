@@ -57,7 +57,9 @@ def _stacked_weights(params, H, dtype):
         w_h[2 * H :, H] = params["bias_hh"][2 * H :]
     w_in[: 2 * H] *= 0.5
     w_h[: 2 * H] *= 0.5
-    return w_in, w_h
+    # column-major: OpenBLAS multiplies a (3H, H+1) × (H+1, B) product a few
+    # per cent faster with the left factor stored by columns (measured)
+    return w_in, np.asfortranarray(w_h)
 
 
 # -------------------------------------------------------------- whole sequence
@@ -154,7 +156,7 @@ def gru_backward(dy, dh_T, cache):
     dy = validate.check_grad("dy", dy, (T, B, H), dt)
     g = np.ascontiguousarray(validate.check_grad("dh_T", dh_T, (B, H), dt).T)
     dys = np.ascontiguousarray(dy.transpose(0, 2, 1))  # (T, H, B)
-    w_hh_t = np.ascontiguousarray(params["weight_hh"].T)  # (H, 3H)
+    w_hh_t = np.asfortranarray(params["weight_hh"].T)  # (H, 3H), by columns
 
     delta = np.empty((4 * H, T, B), dtype=dt)  # [δn; δr; δz; r ⊙ δn]
     dh, direct, tmp = (np.empty((H, B), dtype=dt) for _ in range(3))
