@@ -63,6 +63,21 @@ def is_real(a) -> bool:
     return isinstance(a, np.ndarray) and a.dtype.kind in "fiub"
 
 
+def one_number(a):
+    """``a`` as a NumPy array of shape (), or None if it is not one real
+    number.
+
+    A Python or NumPy number, or an array or tensor holding one; strings,
+    object or complex arrays and tensors NumPy cannot hold are not numbers.
+    """
+    a = to_numpy(a)
+    if isinstance(a, (int, float, np.generic)):
+        a = np.asarray(a)
+    if not is_real(a) or a.size != 1:
+        return None
+    return a.reshape(())
+
+
 def graded(check):
     """Decorator: ``check`` prints a verdict and returns False, never raises.
 

@@ -25,25 +25,11 @@ from __future__ import annotations
 import numpy as np
 
 from ..charlm import sequential_batches
-from ._grading import describe, graded, is_real, to_numpy, verdict
+from ._grading import (describe, graded, is_real, one_number, to_numpy,
+                       verdict)
 
 __all__ = ["check_sequential_batches", "check_sample_next",
            "check_softmax_cross_entropy"]
-
-
-def _one_number(a):
-    """``a`` as a NumPy array of shape (), or None if it is not one real
-    number.
-
-    A Python or NumPy number, or an array or tensor holding one; strings,
-    object or complex arrays and tensors NumPy cannot hold are not numbers.
-    """
-    a = to_numpy(a)
-    if isinstance(a, (int, float, np.generic)):
-        a = np.asarray(a)
-    if not is_real(a) or a.size != 1:
-        return None
-    return a.reshape(())
 
 
 def _one_id(a):
@@ -53,7 +39,7 @@ def _one_id(a):
             a = np.asarray(a)
         except (TypeError, ValueError, RuntimeError):
             return None
-    number = _one_number(a)
+    number = one_number(a)
     if number is None or not float(number).is_integer():
         return None
     return int(number)
@@ -206,7 +192,7 @@ def check_softmax_cross_entropy(fn) -> bool:
                             f"({type(exc).__name__}: {exc})")
             continue
         grad = to_numpy(grad)
-        number = _one_number(loss)
+        number = one_number(loss)
         if number is None:
             problems.append(f"{where}: loss is {describe(to_numpy(loss))}, "
                             "expected a number (a float)")

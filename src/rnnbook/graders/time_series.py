@@ -29,7 +29,8 @@ import math
 import numpy as np
 
 from ..series import moving_average_forecast, smoothed_differenced_forecast
-from ._grading import describe, graded, is_real, to_numpy, verdict
+from ._grading import (describe, graded, one_number, to_numpy,
+                       verdict)
 
 __all__ = [
     "check_moving_average", "check_smoothed_differenced", "check_gaussian_mae",
@@ -53,21 +54,6 @@ def _compare(got, want, case: str, problems: list[str]) -> None:
         problems.append(
             f"{case}: largest difference {err:.3g} at position {i} "
             f"(got {got.flat[i]:.4g}, expected {want.flat[i]:.4g})")
-
-
-def _one_number(a):
-    """``a`` as a NumPy array of shape (), or None if it is not one real
-    number.
-
-    A Python or NumPy number, or an array or tensor holding one; strings,
-    object or complex arrays and tensors NumPy cannot hold are not numbers.
-    """
-    a = to_numpy(a)
-    if isinstance(a, (int, float, np.generic)):
-        a = np.asarray(a)
-    if not is_real(a) or a.size != 1:
-        return None
-    return a.reshape(())
 
 
 _RAISED = object()
@@ -139,7 +125,7 @@ def check_gaussian_mae(fn) -> bool:
         got = _call(fn, (level,), case, problems)
         if got is _RAISED:
             continue
-        number = _one_number(got)
+        number = one_number(got)
         if number is None:
             problems.append(f"{case}: expected a number (a float), got "
                             f"{describe(got)}")
