@@ -64,6 +64,38 @@ def lstm_dot_in_loop(x, params):
     return np.stack(ys)
 
 
+def lstm_split_in_loop(x, params):
+    """Gate blocks taken with np.split, products per gate in the loop."""
+    T, B, D = x.shape
+    H = params["weight_hh"].shape[1]
+    W_i = np.split(params["weight_ih"], 4)
+    h = np.zeros((B, H), x.dtype)
+    c = np.zeros((B, H), x.dtype)
+    ys = []
+    for t in range(T):
+        a = np.concatenate([x[t] @ w.T for w in W_i], axis=1)
+        a = a + params["bias_ih"] + h @ params["weight_hh"].T \
+            + params["bias_hh"]
+        h, c = _gates(a, c, H)
+        ys.append(h)
+    return np.stack(ys)
+
+
+def lstm_einsum(x, params):
+    """Hoisted with np.einsum."""
+    T, B, D = x.shape
+    H = params["weight_hh"].shape[1]
+    ax = np.einsum("tbd,gd->tbg", x, params["weight_ih"]) \
+        + params["bias_ih"] + params["bias_hh"]
+    h = np.zeros((B, H), x.dtype)
+    c = np.zeros((B, H), x.dtype)
+    ys = []
+    for t in range(T):
+        h, c = _gates(ax[t] + h @ params["weight_hh"].T, c, H)
+        ys.append(h)
+    return np.stack(ys).astype(x.dtype)
+
+
 def lstm_torch(x, params):
     """torch.nn.LSTM as an independent oracle, returning (y, state)."""
     D, H = x.shape[2], params["weight_hh"].shape[1]
@@ -96,10 +128,16 @@ def test_accepts_torch_output_as_a_tuple():
     assert check_hoisted_lstm(lstm_torch) is True
 
 
+def test_accepts_einsum():
+    assert check_hoisted_lstm(lstm_einsum) is True
+
+
 def test_rejects_the_product_inside_the_loop(capsys):
     assert check_hoisted_lstm(lstm_in_loop) is False
     assert "still inside the loop" in capsys.readouterr().out
     assert check_hoisted_lstm(lstm_dot_in_loop) is False
+    assert check_hoisted_lstm(lstm_split_in_loop) is False
+    assert "still inside the loop" in capsys.readouterr().out
 
 
 def test_rejects_wrong_values_and_dtypes(capsys):
@@ -131,3 +169,22 @@ def test_flops_hints(capsys):
         is False
     assert "gate blocks" in capsys.readouterr().out
     assert check_flops(lambda m, T, B, D, H: "many") is False
+
+
+def test_the_book_s_own_kernels_against_the_grader(capsys):
+    from rnnbook import speedups
+    import rnnbook.fast
+    import rnnbook.numpy
+
+    for hoisted in (speedups.lstm_forward_hoisted,
+                    speedups.lstm_forward_inplace,
+                    rnnbook.fast.lstm_forward):
+        assert check_hoisted_lstm(lambda x, p, f=hoisted: f(x, None, p)) \
+            is True, hoisted.__name__
+    for in_loop in (rnnbook.numpy.lstm_forward,
+                    speedups.lstm_forward_inline,
+                    speedups.lstm_forward_per_gate):
+        capsys.readouterr()
+        assert check_hoisted_lstm(lambda x, p, f=in_loop: f(x, None, p)) \
+            is False, in_loop.__name__
+        assert "still inside the loop" in capsys.readouterr().out

@@ -61,10 +61,11 @@ class _Counted(np.ndarray):
     def __array_function__(self, func, types, args, kwargs):
         if func in _PRODUCTS:
             self._count(args)
-        args = tuple(self._plain([a])[0] if isinstance(a, _Counted) else
-                     ([self._plain([b])[0] for b in a]
-                      if isinstance(a, list) else a) for a in args)
-        return func(*args, **kwargs)
+            args = tuple(self._plain(a) if isinstance(a, (list, tuple))
+                         else self._plain([a])[0] for a in args)
+            return func(*args, **kwargs)
+        # np.split, np.transpose, ...: views of the weight stay counted
+        return super().__array_function__(func, types, args, kwargs)
 
 
 def _weight_counted(w):
