@@ -52,6 +52,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .numpy.lstm import sigmoid  # the literal σ, safe from overflow
+
 __all__ = [
     "lstm_forward_inline",
     "lstm_forward_per_gate",
@@ -60,12 +62,6 @@ __all__ = [
     "lstm_forward_inplace",
     "cache_nbytes",
 ]
-
-
-def sigmoid(a):
-    """σ(a) = 1 / (1 + exp(−a)) without overflow (as rnnbook.numpy)."""
-    e = np.exp(-np.abs(a))
-    return np.where(a >= 0, 1 / (1 + e), e / (1 + e))
 
 
 def _prepare(x, state0, params):
